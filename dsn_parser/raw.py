@@ -1,0 +1,49 @@
+"""The long form every reader produces: one row per rubrique, in file order, as arrays."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+
+def block_key(code: str) -> int:
+    """``S21.G00.30`` → 210030: the integer key of a block code."""
+    return int(code[1:3]) * 10000 + int(code[5:7]) * 100 + int(code[8:10])
+
+
+def block_code(key: int) -> str:
+    """210030 → ``S21.G00.30``."""
+    return f"S{key // 10000:02d}.G{key // 100 % 100:02d}.{key % 100:02d}"
+
+
+def rubrique_code(block: int, number: int) -> str:
+    """(210030, 1) → ``S21.G00.30.001``."""
+    return f"{block_code(block)}.{number:03d}"
+
+
+@dataclass
+class RawRubriques:
+    """Well-formed rubrique lines of a file, in file order.
+
+    ``starts`` marks rows that open a new block instance explicitly (XML elements); flat files leave it
+    None and instances are inferred from the rubrique numbers.
+    """
+
+    line: np.ndarray  # int64, 1-based physical line (XML: source line)
+    block: np.ndarray  # int64 block key
+    number: np.ndarray  # int64 rubrique number (1..999)
+    value: pa.Array  # string values
+    starts: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.line)
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple[int, str, str]], starts: list[bool] | None = None) -> RawRubriques:
+        """Build from ``(line, rubrique code, value)`` tuples (small inputs: XML, tests, the writer)."""
+        lines = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        blocks = np.fromiter((block_key(r[1][:10]) for r in rows), dtype=np.int64, count=len(rows))
+        numbers = np.fromiter((int(r[1][11:14]) for r in rows), dtype=np.int64, count=len(rows))
+        values = pa.array([r[2] for r in rows], type=pa.string())
+        return cls(lines, blocks, numbers, values, None if starts is None else np.asarray(starts, dtype=bool))

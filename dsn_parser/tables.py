@@ -1,0 +1,165 @@
+"""Columnar view: one typed table per block, pivoted from the rubrique rows with Arrow ``take``.
+
+Each table has ``id`` (instance id in the file), ``parent_id``, one ``<ancestor>_id`` column per ancestor
+block (``declaration_id``, ``individu_id`` …), ``line`` and ``line_end`` (first and last line of the
+instance), then one column per catalog rubrique of the block, named by its full code (``S21.G00.30.001``),
+typed from the catalog: dates (JJMMAAAA) as dates, decimal numbers as decimals, whole numbers as Int64,
+everything else as strings. A value that does not fit its type is null here; the raw text stays in the
+rubrique rows, and the validator reports it.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .catalog import Catalog, DataType
+from .hierarchy import BlockIndex, Instances
+from .raw import RawRubriques, block_key
+
+# Readable names for the blocks the pipeline works with; other blocks are named after their code.
+TABLE_NAMES = {
+    "S05.G51.00": "lot", "S06.G51.00": "groupe", "S96.G51.00": "fin_groupe", "S95.G51.00": "fin_lot",
+    "S10.G00.00": "envoi", "S10.G00.01": "emetteur", "S10.G00.02": "contact_emetteur", "S10.G00.95": "suivi_envoi",
+    "S20.G00.05": "declaration", "S20.G00.07": "contact_declare", "S20.G00.96": "suivi_declaration",
+    "S21.G00.06": "entreprise", "S21.G00.11": "etablissement", "S21.G00.15": "adhesion",
+    "S21.G00.16": "changement_adhesion", "S21.G00.20": "versement_ops", "S21.G00.55": "composant_versement",
+    "S21.G00.22": "bordereau", "S21.G00.23": "cotisation_agregee", "S21.G00.30": "individu",
+    "S21.G00.31": "changement_individu", "S21.G00.40": "contrat", "S21.G00.41": "changement_contrat",
+    "S21.G00.50": "versement_individu", "S21.G00.51": "remuneration", "S21.G00.52": "prime",
+    "S21.G00.53": "activite", "S21.G00.54": "autre_element_brut", "S21.G00.60": "arret",
+    "S21.G00.62": "fin_contrat", "S21.G00.63": "preavis", "S21.G00.65": "autre_suspension",
+    "S21.G00.66": "temps_partiel_therapeutique", "S21.G00.70": "affiliation", "S21.G00.71": "retraite_complementaire",
+    "S21.G00.73": "ayant_droit", "S21.G00.78": "base_assujettie", "S21.G00.79": "composant_base",
+    "S21.G00.81": "cotisation_individuelle", "S21.G00.85": "lieu_travail", "S21.G00.86": "anciennete",
+    "S90.G00.90": "total_envoi",
+}
+DECIMAL = pa.decimal128(21, 3)
+_DECIMAL_TEXT = r"^-?[0-9]{1,18}(\.[0-9]{1,3})?$"
+
+
+def table_name(block: str) -> str:
+    """The readable name of a block's table (``S21.G00.30`` → ``individu``)."""
+    return TABLE_NAMES.get(block, block.lower().replace(".", "_"))
+
+
+def arrow_type(data_type: DataType) -> pa.DataType:
+    """The Arrow type a rubrique of this data type gets in the typed tables."""
+    if data_type.is_date:
+        return pa.date32()
+    if data_type.nature == "Numeric":
+        decimal = data_type.is_decimal or (not data_type.regexp and (data_type.min or 0) >= 4)
+        return DECIMAL if decimal else pa.int64()
+    return pa.string()
+
+
+def pandas_dtype(data_type: DataType):
+    """The pandas dtype of a rubrique column of this data type."""
+    kind = arrow_type(data_type)
+    if kind == pa.date32():
+        return "datetime64[ms]"
+    if kind == pa.int64():
+        return pd.Int64Dtype()
+    if kind == DECIMAL:
+        return pd.ArrowDtype(DECIMAL)
+    return pd.StringDtype()
+
+
+def convert(values: pa.Array, data_type: DataType) -> pa.Array:
+    """Raw strings → typed Arrow values; what does not fit the type becomes null."""
+    kind = arrow_type(data_type)
+    if kind == pa.string():
+        return values
+    if kind == pa.date32():
+        shaped = pc.match_substring_regex(values, r"^[0-9]{8}$")
+        parsed = pc.strptime(pc.if_else(shaped, values, None), format="%d%m%Y", unit="s", error_is_null=True)
+        exact = pc.equal(pc.strftime(parsed, format="%d%m%Y"), values)  # no 31/02 rolled into March
+        return pc.cast(pc.if_else(exact, parsed, None), pa.date32())
+    if kind == pa.int64():
+        shaped = pc.match_substring_regex(values, r"^-?[0-9]{1,18}$")
+        return pc.cast(pc.if_else(shaped, values, None), pa.int64())
+    shaped = pc.match_substring_regex(values, _DECIMAL_TEXT)
+    return pc.cast(pc.if_else(shaped, values, None), DECIMAL)
+
+
+def _to_pandas(array: pa.Array, dtype) -> pd.Series:
+    if isinstance(dtype, pd.ArrowDtype):
+        return pd.Series(pd.arrays.ArrowExtensionArray(array), dtype=dtype)
+    if dtype == "datetime64[ms]":
+        return pd.Series(array.to_pandas(date_as_object=False)).astype("datetime64[ms]")
+    if isinstance(dtype, pd.StringDtype):
+        return pd.Series(array.to_pandas(types_mapper={pa.string(): dtype}.get), dtype=dtype)
+    return pd.Series(array.to_pandas(types_mapper={pa.int64(): dtype}.get), dtype=dtype)
+
+
+class TableBuilder:
+    """Pivots the rubrique rows of one file into per-block tables (built once, on demand)."""
+
+    def __init__(self, raw: RawRubriques, instances: Instances, blocks: BlockIndex, catalog: Catalog):
+        self.raw, self.instances, self.blocks, self.catalog = raw, instances, blocks, catalog
+        order = np.argsort(instances.block, kind="stable")
+        self._block_instances = np.split(order, np.flatnonzero(np.diff(instances.block[order])) + 1)
+        self._local = np.empty(len(instances), dtype=np.int64)
+        for group in self._block_instances:
+            self._local[group] = np.arange(len(group))
+        rows = np.flatnonzero((instances.row_instance >= 0) & instances.row_known)
+        keys = raw.block[rows] * 1000 + raw.number[rows]
+        by_key = np.argsort(keys, kind="stable")
+        self._rows_sorted = rows[by_key]
+        sorted_keys = keys[by_key]
+        cuts = np.flatnonzero(np.diff(sorted_keys)) + 1
+        starts = np.concatenate(([0], cuts))
+        ends = np.concatenate((cuts, [len(sorted_keys)]))
+        self._key_rows = {int(sorted_keys[s]): (int(s), int(e)) for s, e in zip(starts, ends) if e > s}
+
+    def present_blocks(self) -> list[str]:
+        """Codes of the blocks that have at least one instance, in norm order."""
+        present = [self.blocks.codes[self.instances.block[g[0]]] for g in self._block_instances if len(g)]
+        return sorted(present, key=lambda code: self.blocks.rank[self.blocks.codes.index(code)])
+
+    def instance_ids(self, block: str) -> np.ndarray:
+        """Instance ids of ``block``, in file order."""
+        index = self.blocks.codes.index(block)
+        for group in self._block_instances:
+            if len(group) and self.instances.block[group[0]] == index:
+                return group
+        return np.empty(0, dtype=np.int64)
+
+    def build(self, block: str, typed: bool = True, lines: bool = False) -> pd.DataFrame:
+        """The table of ``block``: ids, ancestor ids, lines, then one column per catalog rubrique."""
+        ids = self.instance_ids(block)
+        inst = self.instances
+        columns: dict[str, pd.Series | np.ndarray] = {
+            "id": ids, "parent_id": inst.parent[ids],
+        }
+        level = ids
+        for ancestor in self.catalog.ancestors(block) if block in self.catalog.blocks else []:
+            level = np.where(level >= 0, inst.parent[np.maximum(level, 0)], -1)
+            columns[f"{table_name(ancestor)}_id"] = level
+        columns["line"] = inst.first_line[ids]
+        columns["line_end"] = inst.last_line[ids]
+        frame = pd.DataFrame(columns)
+        local_count = len(ids)
+        extra = {}
+        for rubrique in self.catalog.rubriques_of(block):
+            key = block_key(block) * 1000 + int(rubrique.code[-3:])
+            take = np.full(local_count, -1, dtype=np.int64)
+            span = self._key_rows.get(key)
+            if span:
+                rows = self._rows_sorted[span[0]:span[1]]
+                take[self._local[inst.row_instance[rows]]] = rows
+            mask = take < 0
+            indices = pa.array(np.maximum(take, 0), mask=mask)
+            values = self.raw.value.take(indices)
+            if typed:
+                dtype = pandas_dtype(rubrique.type)
+                extra[rubrique.code] = _to_pandas(convert(values, rubrique.type), dtype)
+            else:
+                extra[rubrique.code] = _to_pandas(values, pd.StringDtype())
+            if lines:
+                line_values = np.where(mask, 0, self.raw.line[np.maximum(take, 0)])
+                extra[f"{rubrique.code}#line"] = pd.array(np.where(mask, None, line_values), dtype="Int64")
+        if extra:
+            frame = pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1)
+        return frame
