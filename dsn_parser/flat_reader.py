@@ -12,9 +12,31 @@ from .issues import SyntaxIssue, issue
 from .raw import RawRubriques
 
 _LF, _CR, _QUOTE = 10, 13, ord("'")
-_DIGIT_OFFSETS = (1, 2, 5, 6, 8, 9, 11, 12, 13)
 _FIXED = {0: ord("S"), 3: ord("."), 4: ord("G"), 7: ord("."), 10: ord("."), 14: ord(","), 15: _QUOTE}
 _PREFIX = 16  # "Sxx.Gyy.bb.rrr,'"
+_DIGITS = (1, 2, 5, 6, 8, 9, 11, 12, 13)
+
+
+def _word_checks() -> list[tuple[np.uint64, ...]]:
+    """Per 8-byte word of the prefix: masks and expected values of its fixed bytes and of its digits."""
+    checks = []
+    for word in range(2):
+        fixed_mask = fixed = digit_mask = high = thirties = sixes = 0
+        for byte in range(8):
+            offset, shift = 8 * word + byte, 8 * byte
+            if offset in _FIXED:
+                fixed_mask |= 0xFF << shift
+                fixed |= _FIXED[offset] << shift
+            else:
+                digit_mask |= 0xFF << shift
+                high |= 0xF0 << shift
+                thirties |= 0x30 << shift
+                sixes |= 0x06 << shift
+        checks.append(tuple(np.uint64(v) for v in (fixed_mask, fixed, digit_mask, high, thirties, sixes)))
+    return checks
+
+
+_WORD_CHECKS = _word_checks()
 
 
 def split_lines(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[SyntaxIssue]]:
@@ -43,20 +65,20 @@ def read_flat(data: bytes) -> tuple[RawRubriques, list[SyntaxIssue]]:
     buf = np.frombuffer(data, dtype=np.uint8)
     starts, ends, issues = split_lines(buf)
     length = ends - starts
-    last = len(buf) - 1
-
-    def at(offset: int) -> np.ndarray:
-        return buf[np.minimum(starts + offset, last)]
-
-    ok = length >= _PREFIX + 1
-    digits = {}
-    for offset in _DIGIT_OFFSETS:
-        d = at(offset).astype(np.int64) - 48
-        ok &= (d >= 0) & (d <= 9)
-        digits[offset] = d
-    for offset, expected in _FIXED.items():
-        ok &= at(offset) == expected
-    ok &= buf[np.maximum(ends - 1, 0)] == _QUOTE
+    # Only lines long enough to hold "Sxx.Gyy.bb.rrr,'v'" are looked at: their 16-byte prefix is read as two
+    # little-endian 64-bit words (unaligned views of the buffer) and checked a whole word at a time.
+    candidates = np.flatnonzero(length >= _PREFIX + 1)
+    first = starts[candidates]
+    words = np.ndarray(shape=(max(len(buf) - 7, 0),), dtype="<u8", buffer=data, strides=(1,))
+    prefix = (words[first], words[first + 8])
+    shaped = buf[ends[candidates] - 1] == _QUOTE
+    for word, (fixed_mask, fixed, digit_mask, high_nibbles, thirties, sixes) in zip(prefix, _WORD_CHECKS):
+        shaped &= (word & fixed_mask) == fixed
+        # a byte b is a digit iff (b & 0xF0) == 0x30 and ((b + 6) & 0xF0) == 0x30 (no carry: b <= 0x3F)
+        shaped &= (word & high_nibbles) == thirties
+        shaped &= (((word & digit_mask) + sixes) & high_nibbles) == thirties
+    ok = np.zeros(len(starts), dtype=bool)
+    ok[candidates] = shaped
     bare_cr_lines = {i.line for i in issues if i.kind == "bare_cr" and len(starts) > 1}
     if bare_cr_lines:
         ok[np.array(sorted(bare_cr_lines), dtype=np.int64) - 1] = False
@@ -73,20 +95,23 @@ def read_flat(data: bytes) -> tuple[RawRubriques, list[SyntaxIssue]]:
         elif line not in bare_cr_lines:
             issues.append(issue("unreadable_line", line, raw=raw))
 
-    rows = np.flatnonzero(ok)
-    block = ((digits[1][rows] * 10 + digits[2][rows]) * 10000 + (digits[5][rows] * 10 + digits[6][rows]) * 100
-             + digits[8][rows] * 10 + digits[9][rows])
-    number = digits[11][rows] * 100 + digits[12][rows] * 10 + digits[13][rows]
+    keep = ok[candidates]
+    rows = candidates[keep]
+    kept = (prefix[0][keep], prefix[1][keep])
+    d = {offset: ((kept[offset // 8] >> np.uint64(8 * (offset % 8))) & np.uint64(0x0F)).view(np.int64)
+         for offset in _DIGITS}
+    block = (d[1] * 10 + d[2]) * 10000 + (d[5] * 10 + d[6]) * 100 + d[8] * 10 + d[9]
+    number = d[11] * 100 + d[12] * 10 + d[13]
     values = _values(data, starts[rows] + _PREFIX, ends[rows] - 1)
     issues.sort(key=lambda i: (i.line or 0))
-    return RawRubriques(rows + 1, block, number, values), issues
+    return RawRubriques(rows + 1, block, number, values, stride=2), issues
 
 
 def _values(data: bytes, value_starts: np.ndarray, value_ends: np.ndarray) -> pa.Array:
-    """The value strings, cut out of the file buffer by Arrow without one Python object per value.
+    """The value strings over the file buffer, without one Python object per value and without a copy.
 
-    The offsets interleave value and gap so that they stay monotonic; taking every other string keeps
-    the values only.
+    Arrow offsets must be monotonic, so they interleave value and gap: the result holds 2 strings per
+    rubrique, the value at even positions (RawRubriques reads it with a stride of 2).
     """
     count = len(value_starts)
     if count == 0:
@@ -97,6 +122,4 @@ def _values(data: bytes, value_starts: np.ndarray, value_ends: np.ndarray) -> pa
     offsets[1::2] = value_ends
     offsets[-1] = value_ends[-1]
     kind = pa.large_string() if large else pa.string()
-    interleaved = pa.Array.from_buffers(kind, 2 * count, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
-    values = interleaved.take(pa.array(np.arange(0, 2 * count, 2, dtype=np.int64)))
-    return values.cast(pa.string()) if large else values
+    return pa.Array.from_buffers(kind, 2 * count, [None, pa.py_buffer(offsets), pa.py_buffer(data)])

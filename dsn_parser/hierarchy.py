@@ -33,6 +33,14 @@ class BlockIndex:
 
     @classmethod
     def of(cls, catalog: Catalog) -> BlockIndex:
+        """The index of a catalog (built once per catalog object)."""
+        cached = _INDEXES.get(id(catalog))
+        if cached is None or cached[0] is not catalog:
+            cached = _INDEXES[id(catalog)] = (catalog, cls._build(catalog))
+        return cached[1]
+
+    @classmethod
+    def _build(cls, catalog: Catalog) -> BlockIndex:
         codes = sorted(catalog.blocks)
         index = {code: i for i, code in enumerate(codes)}
         parents = {code: catalog.blocks[code].parent for code in codes}
@@ -68,6 +76,9 @@ class BlockIndex:
         keys = np.array(sorted(block_key(code[:10]) * 1000 + int(code[11:14]) for code in catalog.rubriques),
                         dtype=np.int64)
         return cls(codes, parent, optional, is_ancestor, rank, lookup, keys)
+
+
+_INDEXES: dict[int, tuple[Catalog, BlockIndex]] = {}
 
 
 @dataclass

@@ -46,9 +46,15 @@ def _clean(cell) -> str:
 
 def read_workbook(path: str | Path) -> dict[str, list[list[str]]]:
     """The sheets of an official ``dsn-datatypes-CTyyyy.xlsx`` workbook as rows of cleaned text."""
-    from openpyxl import load_workbook
+    import zipfile
 
-    book = load_workbook(path, read_only=True, data_only=True)
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError) as err:
+        raise ValueError(f"{path}: pas un classeur xlsx lisible ({err})") from err
     missing = [name for name in WORKBOOK_SHEETS if name not in book.sheetnames]
     if missing:
         raise ValueError(f"{path}: feuilles absentes du classeur: {', '.join(missing)}")

@@ -32,6 +32,8 @@ class ParsedFile:
     blocks: BlockIndex
     issues: list[SyntaxIssue] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    newline: str = "\n"  # line end of a flat file: "\n" or "\r\n"
+    final_newline: bool = True
 
     @property
     def norm(self) -> str:
@@ -66,11 +68,22 @@ class ParsedFile:
             "known": self.instances.row_known,
         })
 
+    def tree(self):
+        """The typed tree view (lot → envoi → déclaration → … ), built on demand."""
+        from .tree import build_tree
+
+        return build_tree(self)
+
+    def records(self) -> list[tuple[str, str]]:
+        """Every well-formed rubrique line as (code, value), in file order (what the writer writes back)."""
+        keys = self.raw.block * 1000 + self.raw.number
+        return [(rubrique_code(int(k) // 1000, int(k) % 1000), v) for k, v in zip(keys, self.raw.value.to_pylist())]
+
     def values_of(self, code: str) -> list[str]:
         """Every value of one rubrique code, in file order."""
         key = block_key(code[:10]) * 1000 + int(code[11:14])
         rows = np.flatnonzero(self.raw.block * 1000 + self.raw.number == key)
-        return self.raw.value.take(rows).to_pylist()
+        return self.raw.take(rows).to_pylist()
 
     def declarations(self) -> list[dict]:
         """One summary per déclaration (S20.G00.05): nature, type, SIREN, month, individus, lines."""

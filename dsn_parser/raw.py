@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -27,17 +28,32 @@ class RawRubriques:
     """Well-formed rubrique lines of a file, in file order.
 
     ``starts`` marks rows that open a new block instance explicitly (XML elements); flat files leave it
-    None and instances are inferred from the rubrique numbers.
+    None and instances are inferred from the rubrique numbers. ``store`` holds the values; with ``stride``
+    2 (the flat reader's zero-copy layout) value i is at position 2i.
     """
 
     line: np.ndarray  # int64, 1-based physical line (XML: source line)
     block: np.ndarray  # int64 block key
     number: np.ndarray  # int64 rubrique number (1..999)
-    value: pa.Array  # string values
+    store: pa.Array  # string values, see stride
     starts: np.ndarray | None = None
+    stride: int = 1
 
     def __len__(self) -> int:
         return len(self.line)
+
+    def take(self, rows: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
+        """The values of ``rows`` (null where ``mask`` is True), as a compact string array."""
+        indices = np.asarray(rows, dtype=np.int64) * self.stride
+        result = self.store.take(pa.array(indices, mask=mask))
+        return result.cast(pa.string()) if result.type == pa.large_string() else result
+
+    @cached_property
+    def value(self) -> pa.Array:
+        """Every value in row order, as a compact string array."""
+        if self.stride == 1:
+            return self.store
+        return self.take(np.arange(len(self)))
 
     @classmethod
     def from_rows(cls, rows: list[tuple[int, str, str]], starts: list[bool] | None = None) -> RawRubriques:

@@ -20,7 +20,7 @@ def declared_norms(raw: RawRubriques) -> list[str]:
     block, number = _VERSION_KEY
     rows = ((raw.block == block) & (raw.number == number)).nonzero()[0]
     seen: list[str] = []
-    for value in raw.value.take(rows).to_pylist():
+    for value in raw.take(rows).to_pylist():
         if value not in seen:
             seen.append(value)
     return seen
@@ -51,5 +51,8 @@ def read_dsn(path: str | Path, norm: str | None = None) -> ParsedFile:
     blocks = BlockIndex.of(catalog)
     instances, placement = build_instances(raw, blocks, catalog.version)
     issues = sorted(issues + placement, key=lambda i: (i.line or 0))
+    head = source.data[:65536]
     return ParsedFile(source.path, source.form, source.encoding, source.size, norms[0] if norms else None,
-                      catalog, raw, instances, blocks, issues, warnings)
+                      catalog, raw, instances, blocks, issues, warnings,
+                      newline="\r\n" if b"\r\n" in head else "\n",
+                      final_newline=source.data.endswith(b"\n"))

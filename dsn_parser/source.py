@@ -50,7 +50,7 @@ def _decode_utf8_reporting(raw: bytes, path: Path) -> tuple[bytes, list[SyntaxIs
 
 
 def detect_encoding(raw: bytes) -> str:
-    """ASCII, UTF-8 (BOM or valid multi-byte sequences) or ISO-8859-1 (the norm's default)."""
+    """ASCII, UTF-8 (BOM, or mostly well-formed multi-byte sequences) or ISO-8859-1 (the norm's default)."""
     if raw.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if raw.isascii():
@@ -60,11 +60,23 @@ def detect_encoding(raw: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    # Mostly UTF-8 with a few broken sequences, or Latin-1? Count the well-formed multi-byte sequences.
-    kept = len(raw.decode("utf-8", errors="ignore").encode("utf-8"))
-    good = kept - int(np.count_nonzero(np.frombuffer(raw, dtype=np.uint8) < 0x80))
-    bad = len(raw) - kept
-    return "utf-8" if good > bad * 2 else "iso-8859-1"
+    # Mostly UTF-8 with a few broken sequences, or Latin-1? Count the bytes in well-formed sequences.
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    high = np.flatnonzero(buf >= 0x80)
+    following = buf[np.minimum(high + 1, len(buf) - 1)]
+    lead2 = (buf[high] >= 0xC2) & (buf[high] <= 0xDF) & (following >= 0x80) & (following <= 0xBF)
+    return "utf-8" if 2 * int(lead2.sum()) > len(high) // 2 else "iso-8859-1"
+
+
+def latin1_to_utf8(raw: bytes) -> bytes:
+    """Transcode ISO-8859-1 bytes to UTF-8 with whole-array operations (each byte >= 0x80 becomes two)."""
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    high = np.flatnonzero(buf >= 0x80)
+    if len(high) == 0:
+        return raw
+    out = np.insert(buf, high + 1, 0x80 | (buf[high] & 0x3F))
+    out[high + np.arange(len(high))] = 0xC0 | (buf[high] >> 6)
+    return out.tobytes()
 
 
 def read_source(path: str | Path) -> Source:
@@ -96,5 +108,5 @@ def read_source(path: str | Path) -> Source:
         except UnicodeDecodeError:
             data, issues = _decode_utf8_reporting(raw, path)
     else:
-        data = raw.decode("iso-8859-1").encode("utf-8")
+        data = latin1_to_utf8(raw)
     return Source(path, "flat", encoding, data, len(raw), issues)

@@ -67,10 +67,39 @@ def pandas_dtype(data_type: DataType):
 
 
 def convert(values: pa.Array, data_type: DataType) -> pa.Array:
-    """Raw strings → typed Arrow values; what does not fit the type becomes null."""
+    """Raw strings → typed Arrow values; what does not fit the type becomes null.
+
+    The direct cast is tried first (the common case: every value is well formed); only when it fails are
+    the values checked one by one.
+    """
     kind = arrow_type(data_type)
     if kind == pa.string():
         return values
+    try:
+        return _cast_exact(values, kind)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return _cast_lenient(values, kind)
+
+
+def _iso_dates(values: pa.Array) -> pa.Array:
+    """JJMMAAAA → AAAA-MM-JJ text (only the slicing; validity comes from the date cast)."""
+    day = pc.utf8_slice_codeunits(values, 0, 2)
+    month = pc.utf8_slice_codeunits(values, 2, 4)
+    year = pc.utf8_slice_codeunits(values, 4, 8)
+    return pc.binary_join_element_wise(year, month, day, "-")
+
+
+def _cast_exact(values: pa.Array, kind: pa.DataType) -> pa.Array:
+    if kind == pa.date32():
+        if pc.any(pc.not_equal(pc.utf8_length(values), 8)).as_py():
+            raise pa.ArrowInvalid("date length")
+        return pc.cast(_iso_dates(values), pa.date32())
+    if kind == DECIMAL and pc.any(pc.match_substring(values, "e", ignore_case=True)).as_py():
+        raise pa.ArrowInvalid("exponent")
+    return pc.cast(values, kind)
+
+
+def _cast_lenient(values: pa.Array, kind: pa.DataType) -> pa.Array:
     if kind == pa.date32():
         shaped = pc.match_substring_regex(values, r"^[0-9]{8}$")
         parsed = pc.strptime(pc.if_else(shaped, values, None), format="%d%m%Y", unit="s", error_is_null=True)
@@ -150,8 +179,7 @@ class TableBuilder:
                 rows = self._rows_sorted[span[0]:span[1]]
                 take[self._local[inst.row_instance[rows]]] = rows
             mask = take < 0
-            indices = pa.array(np.maximum(take, 0), mask=mask)
-            values = self.raw.value.take(indices)
+            values = self.raw.take(np.maximum(take, 0), mask=mask)
             if typed:
                 dtype = pandas_dtype(rubrique.type)
                 extra[rubrique.code] = _to_pandas(convert(values, rubrique.type), dtype)

@@ -24,3 +24,15 @@ def write_records(records: Iterable[Record], path: str | Path, encoding: str = "
     path = Path(path)
     path.write_bytes(render(records, newline, final_newline).encode(encoding))
     return path
+
+
+def write_tree(document, path: str | Path, encoding: str = "iso-8859-1", newline: str = "\n") -> Path:
+    """Write a tree (``dsn_parser.tree.Document``) as a flat DSN file."""
+    return write_records(document.records(), path, encoding=encoding, newline=newline)
+
+
+def write_parsed(parsed, path: str | Path) -> Path:
+    """Write a parsed flat file back in its own encoding, line ends and final-newline form."""
+    encoding = {"ascii": "iso-8859-1", "utf-8-sig": "utf-8-sig"}.get(parsed.encoding, parsed.encoding)
+    return write_records(parsed.records(), path, encoding=encoding, newline=parsed.newline,
+                         final_newline=parsed.final_newline)

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from .keys import make_siren
 from .values import add_months, cents, quarter_months
 
 #: Plafond mensuel de la sécurité sociale per year (oc-domain.md §3.3).
@@ -118,10 +119,11 @@ class Contract:
 
 @dataclass(frozen=True)
 class Organisme:
-    """The OC: organism code (``P`` + 4 digits), optional délégataire de gestion (``D`` + 5 characters)."""
+    """The OC: organism code (``P`` + 4 digits), SIREN, optional délégataire de gestion (``D`` + 5 characters)."""
 
     code: str
     name: str
+    siren: str
     delegataire: str | None = None
 
 
@@ -131,10 +133,31 @@ class ContractReferential:
 
     organisme: Organisme
     contracts: tuple[Contract, ...]
+    _plans: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def contract(self, reference: str) -> Contract | None:
         """The contract of reference ``reference``, or None."""
         return next((c for c in self.contracts if c.reference == reference), None)
+
+    def adhesion_id(self, reference: str) -> str:
+        """S21.G00.15.005 of a contract: its rank in the referential (1, 2, ...)."""
+        return str(next(rank for rank, c in enumerate(self.contracts, start=1) if c.reference == reference))
+
+    def plan(self, statut: str, family: bool, month: date) -> tuple[tuple[str, Contract, Option, Population], ...]:
+        """(70.012 id, contract, option, population) of each contract an employee of statut catégoriel ``statut``
+        joins in ``month``; santé members with dependants take option FAMILLE, others ISOLE. Cached."""
+        key = (statut, family, month)
+        if key not in self._plans:
+            plans = []
+            for rank, contract in enumerate(self.contracts, start=1):
+                population = contract.population_for(statut)
+                if population is None or not contract.active(month):
+                    continue
+                option = contract.options[0] if contract.kind != "SANTE" else contract.option(
+                    "FAMILLE" if family else "ISOLE")
+                plans.append((str(rank), contract, option, population))
+            self._plans[key] = tuple(plans)
+        return self._plans[key]
 
 
 def contribution(composants: dict[str, Decimal], expected: tuple[Composant, ...]) -> Decimal:
@@ -150,6 +173,7 @@ def make_referential(rng: random.Random, start: date) -> ContractReferential:
     contract (all employees, options isolé / famille, quarterly), valid from January of the year before ``start``."""
     valid_from = date(start.year - 1, 1, 1)
     organisme = Organisme(code=f"P{rng.randint(100, 9999):04d}", name="PREVOYANCE MUTUELLE DES METIERS",
+                          siren=make_siren(rng),
                           delegataire=f"D{rng.randint(0, 99999):05d}" if rng.random() < 0.5 else None)
     cadre_rate = rng.choice((Decimal("1.50"), Decimal("1.65"), Decimal("1.80")))
     prevoyance = Contract(

@@ -72,15 +72,9 @@ class PayMonth:
 
 def affiliations(employee: Employee, referential: ContractReferential, month: date) -> list[Affiliation]:
     """The employee's affiliations active in ``month``; 70.012 is the contract's rank, so it never changes."""
-    result = []
-    for rank, contract in enumerate(referential.contracts, start=1):
-        population = contract.population_for(employee.statut)
-        if population is None or not contract.active(month):
-            continue
-        option = contract.options[0] if contract.kind != "SANTE" else contract.option(
-            "FAMILLE" if employee.dependants else "ISOLE")
-        result.append(Affiliation(str(rank), contract, option, population, max(employee.start, contract.start)))
-    return result
+    return [Affiliation(ident, contract, option, population, max(employee.start, contract.start))
+            for ident, contract, option, population in referential.plan(employee.statut, bool(employee.dependants),
+                                                                        month)]
 
 
 def gross_pay(employee: Employee, month: date) -> tuple[Decimal, Decimal, Decimal]:

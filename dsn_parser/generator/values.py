@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import calendar
+from functools import lru_cache
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -39,6 +40,7 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
+@lru_cache(maxsize=8192)
 def month_end(day: date) -> date:
     """Last day of ``day``'s month."""
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])

@@ -51,6 +51,16 @@ class Field:
     reported: bool = False
 
 
+@dataclass(frozen=True)
+class Terms:
+    """Validity and payment terms shared by the lines of a contract."""
+
+    valid_from: date
+    valid_to: date | None
+    periodicity: Periodicity | None
+    change: str | None
+
+
 class SheetBuilder:
     """Checks and builds the parts of one sheet, collecting its problems."""
 
@@ -110,7 +120,7 @@ class SheetBuilder:
             return None
         parsed = formats.parse_datetime(value)
         if parsed is None:
-            self.report(ProblemCode.BAD_DATE, f.where, value, name=f.name, expected="AAAA-MM-JJTHH:MM:SS")
+            self.report(ProblemCode.BAD_DATE, f.where, value, name=f.name, expected="JJMMAAAAHHMMSS ou AAAA-MM-JJTHH:MM:SS")
         return parsed
 
     def rate(self, f: Field) -> Decimal | None:
@@ -279,20 +289,8 @@ class SheetBuilder:
             return None
         return Group(num, text, criteria)
 
-    def parameters(
-        self,
-        group: Group | None,
-        organisme: Organisme | None,
-        contract: Contract | None,
-        valid_from: Field,
-        valid_to: Field,
-        periodicity: Field,
-        change: Field,
-        option: Option | None = None,
-        population: Population | None = None,
-        composants: tuple[ExpectedComposant, ...] = (),
-    ) -> ContractParameters | None:
-        """ParametresContrats: validity (start required, end ≥ start), periodicity, change code."""
+    def terms(self, valid_from: Field, valid_to: Field, periodicity: Field, change: Field) -> Terms | None:
+        """Validity (start required, end ≥ start), periodicity and change code of a contract line."""
         start = self.date(valid_from, required=True)
         end = self.date(valid_to)
         if start is not None and end is not None and end < start:
@@ -306,16 +304,31 @@ class SheetBuilder:
         change_code = self.text(change)
         if change_code is not None and change_code not in CHANGE_CODES:
             self.report(ProblemCode.BAD_CHANGE, change.where, change_code)
-        if group is None or organisme is None or contract is None or start is None:
+        if start is None:
+            return None
+        return Terms(start, end, Periodicity(cadence) if cadence else None, change_code)
+
+    @staticmethod
+    def parameters(
+        group: Group | None,
+        organisme: Organisme | None,
+        contract: Contract | None,
+        terms: Terms | None,
+        option: Option | None = None,
+        population: Population | None = None,
+        composants: tuple[ExpectedComposant, ...] = (),
+    ) -> ContractParameters | None:
+        """ParametresContrats, or None when a required part is missing or invalid."""
+        if group is None or organisme is None or contract is None or terms is None:
             return None
         return ContractParameters(
             group=group,
             organisme=organisme,
             contract=contract,
-            valid_from=start,
-            valid_to=end,
-            periodicity=Periodicity(cadence) if cadence else None,
-            change=change_code,
+            valid_from=terms.valid_from,
+            valid_to=terms.valid_to,
+            periodicity=terms.periodicity,
+            change=terms.change,
             option=option,
             population=population,
             composants=composants,

@@ -15,6 +15,7 @@ GROUP_NUMBER = re.compile(r"[0-9A-Za-z]{1,6}")
 _RATE = re.compile(r"[0-9]+(\.[0-9]{1,4})?")
 _AMOUNT = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
 _BOUND = re.compile(r"[0-9]+(\.[0-9]+)?")
+_COMPACT_DATETIME = re.compile(r"[0-9]{14}")
 _RATE_MAX = Decimal(100)
 _AMOUNT_MAX = Decimal(1_000_000_000)
 
@@ -69,8 +70,13 @@ def parse_bound(text: str) -> Decimal | None:
 
 
 def parse_datetime(text: str) -> datetime | None:
-    """An ISO 8601 date-time (xs:dateTime, e.g. 2025-01-02T10:15:00); else None."""
+    """A date-time as JJMMAAAAHHMMSS or ISO 8601 (2025-01-02T10:15:00); else None.
+
+    The FPOC schema's format is not known: both spellings seen in generators are accepted.
+    """
     try:
+        if _COMPACT_DATETIME.fullmatch(text):
+            return datetime.strptime(text, "%d%m%Y%H%M%S")
         return datetime.fromisoformat(text)
     except ValueError:
         return None

@@ -194,18 +194,10 @@ class _XmlReader:
                 )
             )
         composants = self._composants(b, composants_element) if composants_element is not None else ()
-        return b.parameters(
-            group,
-            organisme,
-            contract,
-            valid_from=self._attr(element, "DateDebutValidite"),
-            valid_to=self._attr(element, "DateFinValidite"),
-            periodicity=self._attr(element, "Periodicite"),
-            change=self._attr(element, "Changement"),
-            option=option,
-            population=population,
-            composants=composants,
+        terms = b.terms(
+            *(self._attr(element, a) for a in ("DateDebutValidite", "DateFinValidite", "Periodicite", "Changement"))
         )
+        return b.parameters(group, organisme, contract, terms, option, population, composants)
 
     def _composants(self, b: SheetBuilder, element: etree._Element) -> tuple[ExpectedComposant, ...]:
         self._check_children(b, element, set(COMPOSANT_TYPES) | {SPECIFIC_BASE})

@@ -1,0 +1,72 @@
+"""XML form (n4ds): same model as the flat form, source lines kept, malformed XML reported."""
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from dsn_parser import read_dsn
+from dsn_parser.tree import Node
+
+from .conftest import ENVOI_HEAD, SAMPLES
+
+NS = "http://www.cnav.fr/n4ds"
+
+
+def to_xml(node: Node) -> str:
+    """The n4ds XML element of a tree node (S90 placed as in the platform's form does not matter)."""
+    tag = node.block.replace(".", "_")
+    body = "".join(f"<n4ds:{c.replace('.', '_')}>{escape(v)}</n4ds:{c.replace('.', '_')}>\n" for c, v in node.rubriques)
+    return f"<n4ds:{tag}>\n{body}{''.join(to_xml(child) for child in node.children)}</n4ds:{tag}>\n"
+
+
+def test_xml_and_flat_forms_give_the_same_tables(flat_file, tmp_path):
+    lines = ENVOI_HEAD + ["S21.G00.30.002,'L'ISLE & FILS'", "S21.G00.30.019,'1'", "S21.G00.40.001,'01012024'",
+                          "S21.G00.86.001,'01'", "S21.G00.86.002,'03'", "S21.G00.86.001,'02'",
+                          "S90.G00.90.001,'27'", "S90.G00.90.002,'1'"]
+    flat = read_dsn(flat_file(lines))
+    xml_path = tmp_path / "case.xml"
+    body = "".join(to_xml(root) for root in flat.tree().roots)
+    xml_path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<n4ds:DSN xmlns:n4ds="{NS}">\n{body}</n4ds:DSN>\n',
+                        encoding="utf-8")
+    xml = read_dsn(xml_path)
+    assert xml.form == "xml" and xml.issues == []
+    assert xml.tree() == flat.tree()
+    for block, frame in flat.tables().items():
+        other = xml.tables()[block]
+        codes = [c for c in frame.columns if c.startswith("S")]
+        assert frame[codes].equals(other[codes]), block
+
+
+def test_xml_keeps_source_lines():
+    parsed = read_dsn(SAMPLES / "InseeFr__ARC__siera_ano.xml")
+    text = (SAMPLES / "InseeFr__ARC__siera_ano.xml").read_text(encoding="utf-8").splitlines()
+    table = parsed.table("S21.G00.06", typed=False, lines=True)
+    line = int(table["S21.G00.06.001#line"].iloc[0])
+    assert "<n4ds:S21_G00_06_001>" in text[line - 1]
+
+
+def test_xml_explicit_block_elements_split_instances(tmp_path):
+    """Two S21.G00.86 elements whose rubrique numbers increase stay two instances (the flat form would merge)."""
+    path = tmp_path / "two.xml"
+    head = "".join(f"<n4ds:{c.replace('.', '_')}>{v}</n4ds:{c.replace('.', '_')}>"
+                   for c, v in (line.split(",", 1) for line in ENVOI_HEAD[:7]))
+    path.write_text(f'<n4ds:DSN xmlns:n4ds="{NS}"><n4ds:S10_G00_00>{head.replace(chr(39), "")}'
+                    "<n4ds:S20_G00_05><n4ds:S20_G00_05_001>01</n4ds:S20_G00_05_001><n4ds:S21_G00_06>"
+                    "<n4ds:S21_G00_06_001>552100554</n4ds:S21_G00_06_001><n4ds:S21_G00_11><n4ds:S21_G00_11_001>"
+                    "00017</n4ds:S21_G00_11_001><n4ds:S21_G00_30><n4ds:S21_G00_30_002>A</n4ds:S21_G00_30_002>"
+                    "<n4ds:S21_G00_86><n4ds:S21_G00_86_001>01</n4ds:S21_G00_86_001></n4ds:S21_G00_86>"
+                    "<n4ds:S21_G00_86><n4ds:S21_G00_86_002>02</n4ds:S21_G00_86_002></n4ds:S21_G00_86>"
+                    "</n4ds:S21_G00_30></n4ds:S21_G00_11></n4ds:S21_G00_06></n4ds:S20_G00_05></n4ds:S10_G00_00>"
+                    "</n4ds:DSN>", encoding="utf-8")
+    parsed = read_dsn(path)
+    assert len(parsed.table("S21.G00.86")) == 2
+
+
+def test_malformed_xml_keeps_what_was_read_and_reports_the_line(tmp_path):
+    path = tmp_path / "broken.xml"
+    path.write_text(f'<?xml version="1.0"?>\n<n4ds:DSN xmlns:n4ds="{NS}">\n<n4ds:S10_G00_00>\n'
+                    "<n4ds:S10_G00_00_001>LOGICIEL</n4ds:S10_G00_00_001>\n<n4ds:S10_G00_00_002>oops\n"
+                    "</n4ds:DSN>\n", encoding="utf-8")
+    parsed = read_dsn(path)
+    assert parsed.values_of("S10.G00.00.001") == ["LOGICIEL"]
+    assert [i.kind for i in parsed.issues] == ["unreadable_line"]
+    assert parsed.issues[0].line == 6 and "XML" in parsed.issues[0].raw
