@@ -8,13 +8,13 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from .bytescan import positions
 from .issues import SyntaxIssue, issue
 from .raw import RawRubriques
 
 _LF, _CR, _QUOTE = 10, 13, ord("'")
 _FIXED = {0: ord("S"), 3: ord("."), 4: ord("G"), 7: ord("."), 10: ord("."), 14: ord(","), 15: _QUOTE}
 _PREFIX = 16  # "Sxx.Gyy.bb.rrr,'"
-_DIGITS = (1, 2, 5, 6, 8, 9, 11, 12, 13)
 
 
 def _word_checks() -> list[tuple[np.uint64, ...]]:
@@ -42,17 +42,19 @@ _WORD_CHECKS = _word_checks()
 def split_lines(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[SyntaxIssue]]:
     """Start and end offsets (end excluded, CR of CRLF excluded) of every physical line, and line-end issues."""
     issues: list[SyntaxIssue] = []
-    separators = np.flatnonzero(buf == _LF)
-    if len(separators) == 0 and np.any(buf == _CR):
-        separators = np.flatnonzero(buf == _CR)
+    separators = positions(buf, _LF)
+    carriage_returns = positions(buf, _CR)
+    if len(separators) == 0 and len(carriage_returns):
+        separators = carriage_returns
         issues.append(issue("bare_cr", 1))
     starts = np.concatenate(([0], separators + 1))
     ends = np.concatenate((separators, [len(buf)]))
     if starts[-1] >= len(buf):  # final newline: no line after it
         starts, ends = starts[:-1], ends[:-1]
+    if len(buf) < 2**31 - 1:  # half the memory for every per-line array that follows
+        starts, ends = starts.astype(np.int32), ends.astype(np.int32)
     has_cr = (ends > starts) & (buf[np.maximum(ends - 1, 0)] == _CR)
-    ends = ends - has_cr
-    carriage_returns = np.flatnonzero(buf == _CR)
+    ends -= has_cr
     if len(carriage_returns) > int(has_cr.sum()) and len(separators) and buf[separators[0]] == _LF:
         inner = carriage_returns[np.isin(carriage_returns, ends[has_cr], invert=True)]
         for line_index in np.unique(np.searchsorted(starts, inner, side="right") - 1):
@@ -86,7 +88,7 @@ def read_flat(data: bytes) -> tuple[RawRubriques, list[SyntaxIssue]]:
     ok &= ~empty
 
     for index in np.flatnonzero(~ok):
-        raw = data[starts[index]:ends[index]].decode("utf-8", errors="replace")
+        raw = bytes(data[starts[index]:ends[index]]).decode("utf-8", errors="replace")
         line = int(index) + 1
         if empty[index]:
             issues.append(issue("empty_value", line, rubrique=raw[:14], raw=raw))
@@ -96,15 +98,25 @@ def read_flat(data: bytes) -> tuple[RawRubriques, list[SyntaxIssue]]:
             issues.append(issue("unreadable_line", line, raw=raw))
 
     keep = ok[candidates]
+    del ok, shaped, length, first
     rows = candidates[keep]
-    kept = (prefix[0][keep], prefix[1][keep])
-    d = {offset: ((kept[offset // 8] >> np.uint64(8 * (offset % 8))) & np.uint64(0x0F)).view(np.int64)
-         for offset in _DIGITS}
-    block = (d[1] * 10 + d[2]) * 10000 + (d[5] * 10 + d[6]) * 100 + d[8] * 10 + d[9]
-    number = d[11] * 100 + d[12] * 10 + d[13]
+    del candidates
+    block = _decimal(prefix, keep, (1, 2, 5, 6, 8, 9))
+    number = _decimal(prefix, keep, (11, 12, 13))
+    del prefix
     values = _values(data, starts[rows] + _PREFIX, ends[rows] - 1)
     issues.sort(key=lambda i: (i.line or 0))
-    return RawRubriques(rows + 1, block, number, values, stride=2), issues
+    return RawRubriques((rows + 1).astype(np.int32), block, number, values, stride=2), issues
+
+
+def _decimal(prefix: tuple[np.ndarray, np.ndarray], keep: np.ndarray, offsets: tuple[int, ...]) -> np.ndarray:
+    """The number written by the digits at ``offsets`` of the prefix, for the kept lines (int32)."""
+    words = {offset // 8: prefix[offset // 8][keep] for offset in offsets}
+    total = np.zeros(int(keep.sum()), dtype=np.int32)
+    for offset in offsets:
+        total *= 10
+        total += ((words[offset // 8] >> np.uint64(8 * (offset % 8))) & np.uint64(0x0F)).astype(np.int32)
+    return total
 
 
 def _values(data: bytes, value_starts: np.ndarray, value_ends: np.ndarray) -> pa.Array:

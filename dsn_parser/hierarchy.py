@@ -70,7 +70,7 @@ class BlockIndex:
 
         for root in sorted(children.get(-1, []), key=lambda c: catalog.blocks[codes[c]].order):
             visit(root)
-        lookup = np.full(100 * 10000, -1, dtype=np.int64)
+        lookup = np.full(100 * 10000, -1, dtype=np.int16)
         for code, i in index.items():
             lookup[block_key(code)] = i
         keys = np.array(sorted(block_key(code[:10]) * 1000 + int(code[11:14]) for code in catalog.rubriques),
@@ -90,7 +90,7 @@ class Instances:
     first_line: np.ndarray
     last_line: np.ndarray
     first_row: np.ndarray  # first row (in RawRubriques) of each instance
-    row_instance: np.ndarray  # instance id per row, -1 for rows of unknown blocks
+    row_instance: np.ndarray  # int32 instance id per row, -1 for rows of unknown blocks
     row_known: np.ndarray  # bool per row: the rubrique is in the catalog
 
     def __len__(self) -> int:
@@ -108,6 +108,7 @@ def build_instances(raw: RawRubriques, blocks: BlockIndex, norm: str) -> tuple[I
     full = raw.block * 1000 + raw.number
     pos = np.minimum(np.searchsorted(blocks.rubrique_keys, full), len(blocks.rubrique_keys) - 1)
     row_known = blocks.rubrique_keys[pos] == full
+    del full, pos
     for row in np.flatnonzero(known_block & ~row_known):
         code = rubrique_code(int(raw.block[row]), int(raw.number[row]))
         issues.append(issue("unknown_rubrique", int(raw.line[row]), rubrique=code, norm=norm))
@@ -119,10 +120,11 @@ def build_instances(raw: RawRubriques, blocks: BlockIndex, norm: str) -> tuple[I
         new[1:] = (b[1:] != b[:-1]) | (num[1:] <= num[:-1])
     if raw.starts is not None:
         new |= raw.starts[rows]
-    row_instance = np.full(len(raw), -1, dtype=np.int64)
-    row_instance[rows] = np.cumsum(new) - 1
+    row_instance = np.full(len(raw), -1, dtype=np.int32)
+    row_instance[rows] = np.cumsum(new, dtype=np.int32) - 1
     first = np.flatnonzero(new)
-    inst_block = b[first]
+    del new
+    inst_block = b[first].astype(np.int64)
     first_row = rows[first]
     last_row = rows[np.append(first[1:] - 1, len(rows) - 1)] if len(rows) else rows
     instances = Instances(inst_block, _parents(inst_block, blocks), raw.line[first_row], raw.line[last_row],

@@ -32,9 +32,9 @@ class RawRubriques:
     2 (the flat reader's zero-copy layout) value i is at position 2i.
     """
 
-    line: np.ndarray  # int64, 1-based physical line (XML: source line)
-    block: np.ndarray  # int64 block key
-    number: np.ndarray  # int64 rubrique number (1..999)
+    line: np.ndarray  # int32, 1-based physical line (XML: source line)
+    block: np.ndarray  # int32 block key
+    number: np.ndarray  # int32 rubrique number (1..999)
     store: pa.Array  # string values, see stride
     starts: np.ndarray | None = None
     stride: int = 1
@@ -58,8 +58,8 @@ class RawRubriques:
     @classmethod
     def from_rows(cls, rows: list[tuple[int, str, str]], starts: list[bool] | None = None) -> RawRubriques:
         """Build from ``(line, rubrique code, value)`` tuples (small inputs: XML, tests, the writer)."""
-        lines = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        blocks = np.fromiter((block_key(r[1][:10]) for r in rows), dtype=np.int64, count=len(rows))
-        numbers = np.fromiter((int(r[1][11:14]) for r in rows), dtype=np.int64, count=len(rows))
+        lines = np.fromiter((r[0] for r in rows), dtype=np.int32, count=len(rows))
+        blocks = np.fromiter((block_key(r[1][:10]) for r in rows), dtype=np.int32, count=len(rows))
+        numbers = np.fromiter((int(r[1][11:14]) for r in rows), dtype=np.int32, count=len(rows))
         values = pa.array([r[2] for r in rows], type=pa.string())
         return cls(lines, blocks, numbers, values, None if starts is None else np.asarray(starts, dtype=bool))

@@ -6,7 +6,7 @@ from pathlib import Path
 from .catalog import load_catalog, select_catalog
 from .flat_reader import read_flat
 from .hierarchy import BlockIndex, build_instances
-from .issues import issue
+from .issues import UnreadableFileError, issue
 from .parsed import VERSION_RUBRIQUE, ParsedFile
 from .raw import RawRubriques, block_key
 from .source import read_source
@@ -30,7 +30,7 @@ def read_dsn(path: str | Path, norm: str | None = None) -> ParsedFile:
     """Read a DSN file of any form. ``norm`` forces a catalog version instead of ``S10.G00.00.006``.
 
     Never raises on bad content (it becomes ``issues``); raises UnreadableFileError only when the file
-    cannot be read at all.
+    cannot be read at all: missing, empty, or without a single readable DSN line.
     """
     source = read_source(path)
     if source.form == "xml":
@@ -38,6 +38,8 @@ def read_dsn(path: str | Path, norm: str | None = None) -> ParsedFile:
     else:
         raw, issues = read_flat(source.data)
     issues = source.issues + issues
+    if len(raw) == 0:
+        raise UnreadableFileError(source.path, f"aucune ligne DSN lisible ({len(issues)} ligne(s) rejetée(s))")
     norms = declared_norms(raw)
     warnings: list[str] = []
     if norm:
@@ -51,8 +53,8 @@ def read_dsn(path: str | Path, norm: str | None = None) -> ParsedFile:
     blocks = BlockIndex.of(catalog)
     instances, placement = build_instances(raw, blocks, catalog.version)
     issues = sorted(issues + placement, key=lambda i: (i.line or 0))
-    head = source.data[:65536]
+    head = bytes(source.data[:65536])
     return ParsedFile(source.path, source.form, source.encoding, source.size, norms[0] if norms else None,
                       catalog, raw, instances, blocks, issues, warnings,
                       newline="\r\n" if b"\r\n" in head else "\n",
-                      final_newline=source.data.endswith(b"\n"))
+                      final_newline=bytes(source.data[-1:]) == b"\n")

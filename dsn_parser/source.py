@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .bytescan import is_utf8, positions
+
 from .issues import SyntaxIssue, UnreadableFileError, issue
 
 
@@ -18,7 +20,7 @@ class Source:
     path: Path
     form: str  # "flat" or "xml"
     encoding: str  # "iso-8859-1", "utf-8", "utf-8-sig", "ascii"
-    data: bytes
+    data: bytes | np.ndarray  # any buffer of bytes (a uint8 array after transcoding)
     size: int
     issues: list[SyntaxIssue] = field(default_factory=list)
 
@@ -55,28 +57,28 @@ def detect_encoding(raw: bytes) -> str:
         return "utf-8-sig"
     if raw.isascii():
         return "ascii"
-    try:
-        raw.decode("utf-8")
+    if is_utf8(raw):
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
     # Mostly UTF-8 with a few broken sequences, or Latin-1? Count the bytes in well-formed sequences.
     buf = np.frombuffer(raw, dtype=np.uint8)
-    high = np.flatnonzero(buf >= 0x80)
+    high = positions(buf, 0x80, at_least=True)
     following = buf[np.minimum(high + 1, len(buf) - 1)]
     lead2 = (buf[high] >= 0xC2) & (buf[high] <= 0xDF) & (following >= 0x80) & (following <= 0xBF)
     return "utf-8" if 2 * int(lead2.sum()) > len(high) // 2 else "iso-8859-1"
 
 
-def latin1_to_utf8(raw: bytes) -> bytes:
-    """Transcode ISO-8859-1 bytes to UTF-8 with whole-array operations (each byte >= 0x80 becomes two)."""
+def latin1_to_utf8(raw: bytes) -> bytes | np.ndarray:
+    """Transcode ISO-8859-1 bytes to UTF-8 with whole-array operations (each byte >= 0x80 becomes two).
+
+    Returns a uint8 array (a buffer like bytes) to avoid one more copy of a large file.
+    """
     buf = np.frombuffer(raw, dtype=np.uint8)
-    high = np.flatnonzero(buf >= 0x80)
+    high = positions(buf, 0x80, at_least=True)
     if len(high) == 0:
         return raw
     out = np.insert(buf, high + 1, 0x80 | (buf[high] & 0x3F))
     out[high + np.arange(len(high))] = 0xC0 | (buf[high] >> 6)
-    return out.tobytes()
+    return out
 
 
 def read_source(path: str | Path) -> Source:
@@ -102,10 +104,9 @@ def read_source(path: str | Path) -> Source:
     elif encoding == "utf-8-sig":
         data, issues = _decode_utf8_reporting(raw[len(codecs.BOM_UTF8):], path)
     elif encoding == "utf-8":
-        try:
-            raw.decode("utf-8")
+        if is_utf8(raw):
             data = raw
-        except UnicodeDecodeError:
+        else:
             data, issues = _decode_utf8_reporting(raw, path)
     else:
         data = latin1_to_utf8(raw)

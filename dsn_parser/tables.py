@@ -132,10 +132,11 @@ class TableBuilder:
         self._local = np.empty(len(instances), dtype=np.int64)
         for group in self._block_instances:
             self._local[group] = np.arange(len(group))
-        rows = np.flatnonzero((instances.row_instance >= 0) & instances.row_known)
+        rows = np.flatnonzero((instances.row_instance >= 0) & instances.row_known).astype(np.int32)
         keys = raw.block[rows] * 1000 + raw.number[rows]
         by_key = np.argsort(keys, kind="stable")
         self._rows_sorted = rows[by_key]
+        del rows
         sorted_keys = keys[by_key]
         cuts = np.flatnonzero(np.diff(sorted_keys)) + 1
         starts = np.concatenate(([0], cuts))
@@ -166,8 +167,8 @@ class TableBuilder:
         for ancestor in self.catalog.ancestors(block) if block in self.catalog.blocks else []:
             level = np.where(level >= 0, inst.parent[np.maximum(level, 0)], -1)
             columns[f"{table_name(ancestor)}_id"] = level
-        columns["line"] = inst.first_line[ids]
-        columns["line_end"] = inst.last_line[ids]
+        columns["line"] = inst.first_line[ids].astype(np.int64)
+        columns["line_end"] = inst.last_line[ids].astype(np.int64)
         frame = pd.DataFrame(columns)
         local_count = len(ids)
         extra = {}

@@ -1,0 +1,1 @@
+"""Prefect flows of the pipeline (the only package that imports Prefect): ingestion, reconciliation, deployments."""

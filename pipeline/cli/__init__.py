@@ -4,9 +4,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import norm_command, parse_command, run_command
+from . import fpoc_command, ingest_command, norm_command, parse_command, run_command, validate_command
 
-COMMANDS = (parse_command, norm_command, run_command)
+COMMANDS = (parse_command, validate_command, norm_command, run_command, ingest_command, fpoc_command)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,7 +25,11 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    return int(args.handler(args) or 0)
+    try:
+        return int(args.handler(args) or 0)
+    except BrokenPipeError:  # output piped into a command that stopped reading (head…)
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

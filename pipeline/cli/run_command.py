@@ -1,36 +1,39 @@
-"""``dsn run [DIR]``: the main job on the embedded default, over the project's samples."""
+"""``dsn run [DIR] [--db URL]``: the main job — ingest and validate every DSN file of a folder into the store."""
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
-from dsn_parser import UnreadableFileError, read_dsn
+from pipeline.archive import DEFAULT_ARCHIVE
+from pipeline.store import DEFAULT_URL
 
-from .parse_command import format_text
+from .ingest_command import expand, format_text, ingest_all
 
 DEFAULT_SAMPLES = Path("data/samples")
-DSN_SUFFIXES = {".dsn", ".xml", ".txt"}
 
 
 def register(sub) -> None:
-    p = sub.add_parser("run", help="traitement principal : tous les fichiers DSN d'un dossier")
+    p = sub.add_parser("run", help="traitement principal : stocker et contrôler tous les fichiers DSN d'un dossier")
     p.add_argument("directory", nargs="?", type=Path, default=DEFAULT_SAMPLES)
+    p.add_argument("--db", default=DEFAULT_URL, help=f"URL de la base (défaut {DEFAULT_URL})")
+    p.add_argument("--archive", type=Path, default=DEFAULT_ARCHIVE, help="dossier de l'archive des fichiers bruts")
+    p.add_argument("--quiet", action="store_true", help="sans barre de progression")
     p.set_defaults(handler=run)
 
 
-def dsn_files(directory: Path) -> list[Path]:
-    """DSN files of a folder (flat or XML), sorted by name; FPOC sheets and docs are left out."""
-    return sorted(p for p in directory.iterdir()
-                  if p.is_file() and p.suffix.lower() in DSN_SUFFIXES and not p.name.startswith("fpoc"))
-
-
 def run(args) -> int:
-    files = dsn_files(args.directory)
-    status = 0
-    for path in files:
-        try:
-            print(format_text(read_dsn(path).summary()))
-        except UnreadableFileError as err:
-            print(f"{path}: illisible : {err.reason}")
-            status = 2
-    print(f"{len(files)} fichier(s) traité(s) dans {args.directory}")
-    return status
+    if not args.directory.is_dir():
+        print(f"{args.directory}: dossier introuvable")
+        return 2
+    results = ingest_all(expand([args.directory]), args.db, args.archive, "run", None, args.quiet)
+    for result in results:
+        print(format_text(result))
+    statuses = Counter(r.status for r in results)
+    anomalies = Counter()
+    for result in results:
+        anomalies.update(result.counts)
+    print(f"{len(results)} fichier(s) traité(s) dans {args.directory} → {args.db} : "
+          f"{statuses['loaded']} stocké(s), {statuses['duplicate']} doublon(s), {statuses['rejected']} rejeté(s) ; "
+          f"anomalies : {anomalies['blocking']} bloquante(s), {anomalies['warning']} avertissement(s), "
+          f"{anomalies['info']} info(s)")
+    return 2 if statuses["rejected"] else 0

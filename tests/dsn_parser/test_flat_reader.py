@@ -107,11 +107,18 @@ def test_missing_file_is_unreadable(tmp_path):
     assert "absent.dsn" in str(err.value)
 
 
-def test_binary_garbage_is_read_as_issues_not_a_crash(tmp_path):
+def test_a_file_without_any_dsn_line_is_unreadable_not_a_crash(tmp_path):
     path = tmp_path / "garbage.dsn"
     path.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(UnreadableFileError, match="aucune ligne DSN lisible"):
+        read_dsn(path)
+
+
+def test_one_readable_line_among_garbage_is_read_with_issues(tmp_path):
+    path = tmp_path / "mostly_garbage.dsn"
+    path.write_bytes(b"\x00\x01garbage\nS10.G00.00.001,'LOGICIEL'\n\xff\xfe\n")
     parsed = read_dsn(path)
-    assert parsed.rubrique_count == 0 and parsed.issues
+    assert parsed.rubrique_count == 1 and [i.line for i in parsed.issues] == [1, 3]
 
 
 VALUE = st.text(alphabet=st.sampled_from("ABCabc019 '-éèÀçÿ&()*+,./:=@_"), min_size=1, max_size=60).filter(

@@ -1,0 +1,31 @@
+"""Whole-buffer byte searches done in chunks, so that a 400 MB file never needs a 400 MB boolean temporary."""
+from __future__ import annotations
+
+import numpy as np
+
+CHUNK = 1 << 25  # 32 MiB
+
+
+def positions(buf: np.ndarray, byte: int, at_least: bool = False) -> np.ndarray:
+    """Offsets of the bytes equal to ``byte`` (or >= it with ``at_least``), ascending, int64."""
+    parts = []
+    for start in range(0, len(buf), CHUNK):
+        part = buf[start:start + CHUNK]
+        hits = np.flatnonzero(part >= byte if at_least else part == byte)
+        if len(hits):
+            parts.append(hits + start)
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+
+def is_utf8(raw: bytes) -> bool:
+    """True when ``raw`` is valid UTF-8, checked chunk by chunk without keeping the decoded text."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    view = memoryview(raw)
+    try:
+        for start in range(0, len(raw), CHUNK):
+            decoder.decode(view[start:start + CHUNK], final=start + CHUNK >= len(raw))
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -1,0 +1,91 @@
+"""``dsn ingest PATH… [--db URL] [--format text|json] [--quiet]``: archive, validate and store DSN files."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from pipeline.archive import DEFAULT_ARCHIVE
+from pipeline.ingest import IngestResult, ingest_path
+from pipeline.store import DEFAULT_URL
+
+EXIT_OK, EXIT_REJECTED = 0, 2
+DSN_SUFFIXES = {".dsn", ".xml", ".txt"}
+
+
+def register(sub) -> None:
+    p = sub.add_parser("ingest", help="archiver, contrôler et stocker des fichiers DSN")
+    p.add_argument("paths", nargs="+", type=Path, help="fichiers, ou dossiers (leurs fichiers .dsn, .xml, .txt)")
+    p.add_argument("--db", default=DEFAULT_URL, help=f"URL de la base (défaut {DEFAULT_URL})")
+    p.add_argument("--archive", type=Path, default=DEFAULT_ARCHIVE, help="dossier de l'archive des fichiers bruts")
+    p.add_argument("--source", default="cli", help="origine déclarée des fichiers")
+    p.add_argument("--uploader", help="déposant")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--quiet", action="store_true", help="sans barre de progression")
+    p.set_defaults(handler=run)
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder stands for its DSN files (flat or XML, sorted), FPOC sheets left out."""
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in DSN_SUFFIXES
+                            and not p.name.startswith("fpoc"))
+        else:
+            files.append(path)
+    return files
+
+
+class Progress:
+    """A one-line progress bar on stderr, drawn only when stderr is a terminal and not asked to be quiet."""
+
+    def __init__(self, total: int, quiet: bool = False, width: int = 30):
+        self.total, self.width, self.done = total, width, 0
+        self.enabled = not quiet and sys.stderr.isatty() and total > 0
+        self.start = time.monotonic()
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        filled = self.width * self.done // self.total
+        elapsed = time.monotonic() - self.start
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} "
+                         f"{elapsed:5.1f}s {label[-40:]:<40}")
+        if self.done == self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def format_text(result: IngestResult) -> str:
+    """One human line per file."""
+    counts = result.counts
+    line = (f"{result.path}: {result.status} (soumission {result.submission_id or '-'}, "
+            f"{counts['blocking']} bloquante(s), {counts['warning']} avertissement(s), {counts['info']} info(s))")
+    return f"{line} : {result.error}" if result.error else line
+
+
+def ingest_all(files: list[Path], db: str, archive: Path, source: str, uploader: str | None,
+               quiet: bool) -> list[IngestResult]:
+    """Ingest ``files`` in order with a progress bar; a missing file is a rejected result, not a crash."""
+    progress = Progress(len(files), quiet)
+    results = []
+    for path in files:
+        if not path.is_file():
+            results.append(IngestResult(str(path), "", None, "rejected", error="fichier introuvable"))
+        else:
+            results.append(ingest_path(path, db, source=source, uploader=uploader, archive_root=archive))
+        progress.step(path.name)
+    return results
+
+
+def run(args) -> int:
+    results = ingest_all(expand(args.paths), args.db, args.archive, args.source, args.uploader, args.quiet)
+    if args.format == "json":
+        print(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            print(format_text(result))
+    return EXIT_REJECTED if any(r.status == "rejected" for r in results) else EXIT_OK

@@ -1,0 +1,58 @@
+"""Renderers of validation reports for people and programs: text, JSON and HTML (jinja2), in French."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+SEVERITY_LABELS = {"blocking": "bloquante", "warning": "non bloquante", "info": "information"}
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def report_dicts(reports) -> list[dict]:
+    """The JSON form of validation reports: one object per file (see docs/validation-report.md)."""
+    return [report.as_dict() if hasattr(report, "as_dict") else report for report in reports]
+
+
+def render_json(reports) -> str:
+    """A JSON list with one object per file."""
+    return json.dumps(report_dicts(reports), ensure_ascii=False, indent=2)
+
+
+def render_text(reports) -> str:
+    """A plain-text report: per file, the declarations, the counts, then one line per anomaly."""
+    out = []
+    for report in report_dicts(reports):
+        if "error" in report:
+            out.append(f"{report['path']} : fichier illisible : {report['error']}")
+            continue
+        summary = report["summary"]
+        counts = summary["by_severity"]
+        out.append(f"{report['path']} (norme {report['norm']}) : {summary['total']} anomalie(s), "
+                   f"{counts.get('blocking', 0)} bloquante(s), {counts.get('warning', 0)} non bloquante(s)")
+        for d in report["declarations"]:
+            out.append(f"  déclaration nature {d['nature']} type {d['type']} SIREN {d['siren']} mois {d['month'] or '-'}")
+        for a in report["anomalies"]:
+            where = " › ".join(x for x in (a.get("block_path"), a.get("rubrique")) if x)
+            out.append(f"  ligne {a['line'] if a['line'] is not None else '-'} [{a['code']}] "
+                       f"{SEVERITY_LABELS.get(a['severity'], a['severity'])} : {a['message']}"
+                       + (f" ({where})" if where else ""))
+        for code, count in summary.get("truncated", {}).items():
+            out.append(f"  … {count} autre(s) anomalie(s) {code} non affichée(s) (limite par code)")
+    return "\n".join(out)
+
+
+def render_html(reports, generated_at: datetime | None = None) -> str:
+    """A self-contained HTML page for compliance officers."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    data = report_dicts(reports)
+    families = Counter(a["family"] for r in data for a in r.get("anomalies", []))
+    return env.get_template("anomalies.html.j2").render(
+        reports=data, families=dict(families), labels=SEVERITY_LABELS,
+        generated_at=(generated_at or datetime.now()).strftime("%d/%m/%Y %H:%M"))
+
+
+RENDERERS = {"text": render_text, "json": render_json, "html": render_html}

@@ -1,0 +1,13 @@
+"""Official coherence controls (CCH) of the norm, one module per group of blocks."""
+from . import adhesion  # noqa: F401  (registration of the rule modules)
+from . import contract  # noqa: F401
+from . import declaration  # noqa: F401
+from . import employer  # noqa: F401
+from . import individual  # noqa: F401
+from . import payments_ops  # noqa: F401
+from . import remuneration  # noqa: F401
+from . import arret  # noqa: F401
+from . import fin_contrat  # noqa: F401
+from . import affiliation  # noqa: F401
+from . import bases  # noqa: F401
+from . import signals  # noqa: F401

@@ -1,0 +1,96 @@
+"""Nightly reconciliation: Paris day bounds, the day's summary from the store, a real flow run."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from flows.ingestion import ingest_file
+from flows.reconciliation import nightly_reconciliation, previous_day, summarise_day, write_day_summary
+from flows.store_access import PARIS, utc_bounds
+from pipeline.store import make_engine
+from pipeline.store.schema import anomalies, submissions
+
+
+def test_previous_day_is_the_paris_day_before():
+    assert previous_day(datetime(2025, 3, 1, 2, 0, tzinfo=PARIS)) == date(2025, 2, 28)
+    # 23:30 UTC on 31 March is already 1 April in Paris
+    assert previous_day(datetime(2025, 3, 31, 23, 30, tzinfo=timezone.utc)) == date(2025, 3, 31)
+
+
+def test_day_bounds_follow_paris_time_changes():
+    start, end = utc_bounds(date(2025, 3, 30))  # spring forward: a 23-hour day
+    assert start == datetime(2025, 3, 29, 23, 0)
+    assert end - start == timedelta(hours=23)
+    start, end = utc_bounds(date(2025, 7, 14))
+    assert (start, end - start) == (datetime(2025, 7, 13, 22, 0), timedelta(hours=24))
+
+
+def received_day(url: str) -> date:
+    """The Paris day the store recorded the submissions in (naive UTC times)."""
+    engine = make_engine(url, read_only=True)
+    try:
+        with engine.connect() as conn:
+            first = conn.execute(sa.select(sa.func.min(submissions.c.received_at))).scalar_one()
+    finally:
+        engine.dispose()
+    return first.replace(tzinfo=timezone.utc).astimezone(PARIS).date()
+
+
+def stored_anomalies(url: str) -> int:
+    engine = make_engine(url, read_only=True)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(anomalies)).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_day_summary_counts_the_day_submissions_and_anomalies(tmp_path, write_month, db_url):
+    results = [ingest_file.fn(str(write_month(tmp_path / f"m{i}.dsn", i)), db_url) for i in range(2)]
+    garbage = tmp_path / "garbage.dsn"
+    garbage.write_bytes(b"")
+    results.append(ingest_file.fn(str(garbage), db_url))
+    day = received_day(db_url)
+
+    path = write_day_summary(day, db_url, tmp_path / "reports")
+
+    assert path == tmp_path / "reports" / day.isoformat() / "summary.json"
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    assert summary["submissions"] == len(results)
+    assert summary["by_status"] == {"loaded": 2, "rejected": 1}
+    assert sum(c["count"] for c in summary["anomalies_by_code"]) == stored_anomalies(db_url)
+    assert sum(summary["anomalies_by_severity"].values()) == stored_anomalies(db_url)
+    assert (summary["unfinished"], summary["inconsistent"]) == ([], [])
+    other = json.loads(write_day_summary(day - timedelta(days=1), db_url, tmp_path / "reports").read_text())
+    assert other["submissions"] == 0 and other["anomalies_by_code"] == []
+
+
+def test_day_summary_flags_counters_that_disagree_with_the_anomalies(tmp_path, write_month, db_url):
+    result = ingest_file.fn(str(write_month(tmp_path / "m.dsn")), db_url)
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(submissions.update().where(submissions.c.id == result["submission_id"])
+                         .values(anomalies_info=submissions.c.anomalies_info + 1))
+    finally:
+        engine.dispose()
+    summary = json.loads(write_day_summary(received_day(db_url), db_url, tmp_path).read_text())
+    assert summary["inconsistent"] == [result["submission_id"]]
+
+
+def test_summarise_task_takes_and_returns_plain_values(tmp_path, write_month, db_url):
+    ingest_file.fn(str(write_month(tmp_path / "m.dsn")), db_url)
+    day = received_day(db_url).isoformat()
+    path = summarise_day.fn(day, db_url, str(tmp_path / "reports"))
+    assert isinstance(path, str)
+    assert json.loads(Path(path).read_text())["day"] == day
+
+
+def test_nightly_flow_run_writes_the_summary(prefect_server, tmp_path, write_month, db_url):
+    ingest_file.fn(str(write_month(tmp_path / "m.dsn")), db_url)
+    day = received_day(db_url).isoformat()
+    path = nightly_reconciliation(day=day, db_url=db_url, reports_dir=str(tmp_path / "reports"))
+    assert json.loads(Path(path).read_text())["by_status"] == {"loaded": 1}

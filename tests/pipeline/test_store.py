@@ -1,0 +1,124 @@
+"""Schema, migrations and bulk loads, on DuckDB and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pyarrow as pa
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from dsn_parser.catalog import load_catalog
+from dsn_parser.tables import arrow_type
+from pipeline.store import SCHEMA_VERSION, current_revision, make_engine, metadata, migrate
+from pipeline.store.bulk import bulk_insert, staged
+from pipeline.store.migrations import alembic_config
+from pipeline.store.schema import BLOCK_TABLES, SCHEMA_NORMS, column_name, declarations, employees, envois, \
+    submissions
+
+
+def _differences(conn: sa.Connection) -> list:
+    """Schema differences between the migrated database and the code's metadata (DuckDB: no indexes/FKs)."""
+    context = MigrationContext.configure(conn, opts={"compare_type": True})
+    diff = compare_metadata(context, metadata)
+    if conn.dialect.name == "duckdb":
+        diff = [d for d in diff if not (isinstance(d, tuple) and d[0] in ("add_index", "add_fk"))]
+    return diff
+
+
+def test_migrate_reaches_head_and_matches_the_code(store_url):
+    migrate(store_url)
+    migrate(store_url)  # a second run is a no-op
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    with make_engine(store_url).connect() as conn:
+        assert current_revision(conn) == head
+        versions = conn.execute(sa.text("SELECT version FROM schema_version")).scalars().all()
+        assert versions == [SCHEMA_VERSION]
+        assert _differences(conn) == []
+
+
+@pytest.mark.parametrize("norm", SCHEMA_NORMS)
+def test_block_tables_take_every_rubrique_of_the_schema_norms(norm):
+    catalog = load_catalog(norm)
+    expected = {"date32[day]": sa.Date, "int64": sa.BigInteger, "string": sa.String}
+    for block, table in BLOCK_TABLES.items():
+        for rubrique in catalog.rubriques_of(block):
+            column = table.c[column_name(rubrique.code)]
+            kind = str(arrow_type(rubrique.type))
+            if kind.startswith("decimal"):
+                assert isinstance(column.type, sa.Numeric) and column.type.scale == 3
+            else:
+                assert isinstance(column.type, expected[kind]), rubrique.code
+
+
+def _employee_rows(count: int) -> pa.Table:
+    return pa.table({
+        "id": [f"id-{i}" for i in range(count)],
+        "identity": [f"nir:{i}" for i in range(count)],
+        "kind": ["nir"] * count,
+        "nir": [None if i % 2 else f"1{i:012d}" for i in range(count)],
+        "matricule": ["O'Brien, \"x\"\n2" if i == 0 else "" for i in range(count)],
+        "created_at": pa.array([datetime(2025, 1, 2, 3, 4, 5)] * count, pa.timestamp("us")),
+    })
+
+
+def test_bulk_insert_keeps_values_nulls_and_quotes(store_url):
+    migrate(store_url)
+    engine = make_engine(store_url)
+    with engine.begin() as conn:
+        assert bulk_insert(conn, employees, _employee_rows(3)) == 3
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(employees).order_by(employees.c.id)).mappings().all()
+    assert [r["nir"] for r in rows] == ["1000000000000", None, "1000000000002"]
+    assert rows[0]["matricule"] == "O'Brien, \"x\"\n2" and rows[1]["matricule"] == ""
+    assert rows[2]["created_at"] == datetime(2025, 1, 2, 3, 4, 5)
+
+
+def test_bulk_insert_rolls_back_with_the_transaction(store_url):
+    migrate(store_url)
+    engine = make_engine(store_url)
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        bulk_insert(conn, employees, _employee_rows(5))
+        raise RuntimeError("abandon")
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(employees)).scalar() == 0
+
+
+def test_bulk_insert_types_of_block_columns(store_url):
+    migrate(store_url)
+    engine = make_engine(store_url)
+    contrat = BLOCK_TABLES["S21.G00.40"]
+    data = pa.table({"submission_id": ["s"], "declaration_id": ["d"], "instance_id": [7], "parent_id": [3],
+                     "line": [10], "line_end": [20],
+                     "s21_g00_40_001": pa.array([date(2024, 2, 29)], pa.date32()),
+                     "s21_g00_40_012": pa.array([Decimal("151.670")], pa.decimal128(21, 3)),
+                     "s21_g00_40_009": ["CT-1"]})
+    with engine.begin() as conn:
+        conn.execute(submissions.insert().values(id="s", source="t", filename="f", received_at=datetime(2025, 1, 1),
+                                                 size=1, sha256="0" * 64, archive_path="a", status="received"))
+        conn.execute(envois.insert().values(id="e", submission_id="s", instance_id=0, line=1))
+        conn.execute(declarations.insert().values(id="d", submission_id="s", envoi_id="e", instance_id=3, line=5,
+                                                  state="current", valid_from=datetime(2025, 1, 1)))
+        bulk_insert(conn, contrat, data)
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(contrat)).mappings().one()
+    assert row["s21_g00_40_001"] == date(2024, 2, 29) and row["s21_g00_40_012"] == Decimal("151.670")
+    assert row["s21_g00_40_009"] == "CT-1" and row["s21_g00_40_002"] is None
+
+
+def test_staged_rows_are_queryable_in_the_transaction(store_url):
+    migrate(store_url)
+    engine = make_engine(store_url)
+    with engine.begin() as conn:
+        with staged(conn, _employee_rows(4), like=employees) as name:
+            count = conn.exec_driver_sql(f"SELECT count(*) FROM {name} WHERE nir IS NULL").scalar()
+    assert count == 2
+
+
+def test_unknown_column_is_refused(store_url):
+    migrate(store_url)
+    with make_engine(store_url).begin() as conn, pytest.raises(ValueError, match="inconnues"):
+        bulk_insert(conn, employees, pa.table({"nope": [1]}))

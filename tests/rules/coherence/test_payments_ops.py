@@ -1,0 +1,84 @@
+"""Payment (S21.G00.20/55) and Urssaf slip (S21.G00.22/23) coherence controls: each fails on one edit of the
+clean mensuelle, and the clean file passes them all. Payments in the clean file: 0 prévoyance (with
+components), 1 Urssaf, 2 DGFIP."""
+from __future__ import annotations
+
+import pytest
+
+from tests.rules.coherence.records import clean, codes_tested_by, edits, put, reported
+from tests.rules.support import fix_totals
+
+PREVOYANCE, URSSAF, DGFIP = 0, 1, 2
+OTHER_SIRET = "73282932000074"
+
+
+def without_components(records):
+    return fix_totals([r for r in records if r[0][:10] != "S21.G00.55"])
+
+
+CASES = [
+    ("S21.G00.20.001/CCH-12", without_components),
+    ("S21.G00.20.001/CCH-13", lambda r: put(without_components(r), "S21.G00.20.008", "D99999", PREVOYANCE)),
+    ("S21.G00.20.002/CCH-11", lambda r: put(r, "S21.G00.20.002", None, DGFIP)),
+    ("S21.G00.20.002/CCH-12", lambda r: put(r, "S21.G00.20.002", "CNIEG_COT_RS", URSSAF)),
+    ("S21.G00.20.003/CCH-12", lambda r: put(r, "S21.G00.20.012", OTHER_SIRET, URSSAF)),
+    ("S21.G00.20.004/CCH-12", lambda r: put(r, "S21.G00.20.012", OTHER_SIRET, URSSAF)),
+    ("S21.G00.20.005/CCH-12", lambda r: put(r, "S21.G00.20.005", "800.00", PREVOYANCE)),
+    ("S21.G00.20.005/CCH-13", lambda r: put(r, "S21.G00.20.005", "1000000000.00", DGFIP)),
+    ("S21.G00.20.007/CCH-11", lambda r: put(r, "S21.G00.20.007", "28022025", URSSAF)),
+    ("S21.G00.20.007/CCH-13", lambda r: put(r, "S21.G00.20.007", "30042025", URSSAF)),
+    ("S21.G00.20.008/CCH-15", lambda r: put(r, "S21.G00.20.008", "D54810", URSSAF)),
+    ("S21.G00.20.010/CCH-12", lambda r: put(r, "S21.G00.20.004", None, URSSAF)),
+    ("S21.G00.20.010/CCH-14", lambda r: put(r, "S21.G00.20.010", "02", DGFIP)),
+    ("S21.G00.20.012/CCH-11", lambda r: put(r, "S21.G00.20.012", OTHER_SIRET, PREVOYANCE)),
+    ("S21.G00.20.012/CCH-12", lambda r: put(r, "S21.G00.20.010", "06", URSSAF)),
+    ("S21.G00.20.012/CCH-13", lambda r: put(r, "S21.G00.20.012", "53464097409712", DGFIP)),
+    ("S21.G00.20.012/CCH-14", lambda r: edits(r, ("S21.G00.20.010", "06", DGFIP),
+                                              ("S21.G00.20.012", OTHER_SIRET, DGFIP))),
+    ("S21.G00.20.013/CCH-11", lambda r: put(r, "S21.G00.20.013", "CRM1", URSSAF)),
+    ("S21.G00.20.014/CCH-11", lambda r: put(r, "S21.G00.20.002", "DGFIP_SATD", DGFIP)),
+    ("S21.G00.22.002/CCH-13", lambda r: put(r, "S21.G00.22.002", "CNIEG_COT_RS")),
+    ("S21.G00.22.004/CCH-11", lambda r: put(r, "S21.G00.22.004", "28022025")),
+    ("S21.G00.22.004/CCH-12", lambda r: put(r, "S21.G00.22.004", "30042025")),
+    ("S21.G00.22.006/CCH-11", lambda r: put(r, "S21.G00.22.006", "CRM1")),
+    ("S21.G00.23.006/CCH-11", lambda r: put(r, "S21.G00.23.001", "900")),
+    ("S21.G00.23.007/CCH-11", lambda r: put(r, "S21.G00.23.007", "CRM1")),
+    ("S21.G00.55.003/CCH-11", lambda r: put(r, "S21.G00.55.003", "INCONNU")),
+    ("S21.G00.55.004/CCH-11", lambda r: put(r, "S21.G00.55.004", "2025M05")),
+    ("S21.G00.55.005/CCH-11", lambda r: put(r, "S21.G00.55.005", "CRM1")),
+]
+
+PASSING = [
+    ("S21.G00.20.001/CCH-13", without_components),
+    ("S21.G00.20.012/CCH-11", lambda r: edits(r, ("S21.G00.20.005", "0.00", PREVOYANCE),
+                                              ("S21.G00.20.012", OTHER_SIRET, PREVOYANCE))),
+    ("S21.G00.20.012/CCH-14", lambda r: edits(r, ("S21.G00.20.010", "06", DGFIP),
+                                              ("S21.G00.20.012", "53464097400011", DGFIP))),
+    ("S21.G00.20.013/CCH-11", lambda r: edits(r, ("S21.G00.20.006", "01022025", URSSAF),
+                                              ("S21.G00.20.007", "28022025", URSSAF),
+                                              ("S21.G00.20.013", "CRM1", URSSAF))),
+    ("S21.G00.23.006/CCH-11", lambda r: edits(r, ("S21.G00.23.001", "900"), ("S21.G00.23.006", "44109"))),
+    ("S21.G00.55.004/CCH-11", lambda r: put(r, "S21.G00.55.004", "2025M04")),
+]
+
+MODULE = "tests/rules/coherence/test_payments_ops.py"
+
+
+@pytest.fixture(scope="module")
+def clean_codes(tmp_path_factory):
+    return reported(clean(), tmp_path_factory.mktemp("clean"), codes_tested_by(MODULE))
+
+
+@pytest.mark.parametrize(("code", "mutate"), CASES, ids=[c for c, _m in CASES])
+def test_control(code, mutate, clean_codes, tmp_path):
+    assert code not in clean_codes
+    assert code in reported(mutate(clean()), tmp_path, [code])
+
+
+@pytest.mark.parametrize(("code", "mutate"), PASSING, ids=[c for c, _m in PASSING])
+def test_control_passes(code, mutate, tmp_path):
+    assert code not in reported(mutate(clean()), tmp_path, [code])
+
+
+def test_every_control_has_a_case():
+    assert codes_tested_by(MODULE) == {c for c, _m in CASES}
