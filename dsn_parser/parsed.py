@@ -52,6 +52,10 @@ class ParsedFile:
         """The table of one block (code such as ``S21.G00.30``); empty with its columns when absent."""
         return self._builder.build(block, typed=typed, lines=lines)
 
+    def typed_table(self, block: str, text: pd.DataFrame) -> pd.DataFrame:
+        """The typed table of ``block`` from its raw-string table (as returned by ``table(block, typed=False)``)."""
+        return self._builder.typed(block, text)
+
     def tables(self, typed: bool = True) -> dict[str, pd.DataFrame]:
         """Every block that occurs in the file → its table, in norm order."""
         return {block: self.table(block, typed=typed) for block in self._builder.present_blocks()}

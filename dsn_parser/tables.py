@@ -112,14 +112,24 @@ def _cast_lenient(values: pa.Array, kind: pa.DataType) -> pa.Array:
     return pc.cast(pc.if_else(shaped, values, None), DECIMAL)
 
 
-def _to_pandas(array: pa.Array, dtype) -> pd.Series:
+def _to_pandas(array: pa.Array, dtype):
+    """A typed Arrow array as the pandas array of the table column (no per-value Python work)."""
     if isinstance(dtype, pd.ArrowDtype):
-        return pd.Series(pd.arrays.ArrowExtensionArray(array), dtype=dtype)
+        return pd.arrays.ArrowExtensionArray(array)
     if dtype == "datetime64[ms]":
-        return pd.Series(array.to_pandas(date_as_object=False)).astype("datetime64[ms]")
+        return pc.cast(array, pa.timestamp("ms")).to_numpy(zero_copy_only=False)
     if isinstance(dtype, pd.StringDtype):
-        return pd.Series(array.to_pandas(types_mapper={pa.string(): dtype}.get), dtype=dtype)
-    return pd.Series(array.to_pandas(types_mapper={pa.int64(): dtype}.get), dtype=dtype)
+        return pd.arrays.ArrowStringArray(pa.chunked_array([array]))
+    values = pc.fill_null(array, 0).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    return pd.arrays.IntegerArray(values, array.is_null().to_numpy(zero_copy_only=False))
+
+
+def _frozen_missing(count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Read-only (values, mask) of ``count`` missing integers, shareable by the absent columns of a table."""
+    values, missing = np.zeros(count, dtype=np.int64), np.ones(count, dtype=bool)
+    values.setflags(write=False)
+    missing.setflags(write=False)
+    return values, missing
 
 
 class TableBuilder:
@@ -158,37 +168,54 @@ class TableBuilder:
 
     def build(self, block: str, typed: bool = True, lines: bool = False) -> pd.DataFrame:
         """The table of ``block``: ids, ancestor ids, lines, then one column per catalog rubrique."""
+        frame = self._build_text(block, lines)
+        return self.typed(block, frame) if typed else frame
+
+    def typed(self, block: str, text: pd.DataFrame) -> pd.DataFrame:
+        """The typed table of ``block`` from its raw-string table (same columns, rubriques typed)."""
+        columns = dict(text.items())
+        absent_integers = _frozen_missing(len(text))
+        for rubrique in self.catalog.rubriques_of(block):
+            dtype = pandas_dtype(rubrique.type)
+            if isinstance(dtype, pd.StringDtype):
+                continue
+            values = text[rubrique.code]
+            if not values.isna().all():
+                array = convert(pa.array(values.array).cast(pa.string()), rubrique.type)
+                columns[rubrique.code] = _to_pandas(array, dtype)
+            elif isinstance(dtype, pd.Int64Dtype):
+                columns[rubrique.code] = pd.arrays.IntegerArray(*absent_integers)
+            else:
+                columns[rubrique.code] = _to_pandas(pa.nulls(len(values), arrow_type(rubrique.type)), dtype)
+        return pd.DataFrame(columns, copy=False)
+
+    def _build_text(self, block: str, lines: bool) -> pd.DataFrame:
         ids = self.instance_ids(block)
         inst = self.instances
-        columns: dict[str, pd.Series | np.ndarray] = {
-            "id": ids, "parent_id": inst.parent[ids],
-        }
+        columns: dict[str, object] = {"id": ids, "parent_id": inst.parent[ids]}
         level = ids
         for ancestor in self.catalog.ancestors(block) if block in self.catalog.blocks else []:
             level = np.where(level >= 0, inst.parent[np.maximum(level, 0)], -1)
             columns[f"{table_name(ancestor)}_id"] = level
         columns["line"] = inst.first_line[ids].astype(np.int64)
         columns["line_end"] = inst.last_line[ids].astype(np.int64)
-        frame = pd.DataFrame(columns)
         local_count = len(ids)
-        extra = {}
+        absent_text = pa.chunked_array([pa.nulls(local_count, pa.large_string())])
+        absent_lines = _frozen_missing(local_count)
         for rubrique in self.catalog.rubriques_of(block):
             key = block_key(block) * 1000 + int(rubrique.code[-3:])
-            take = np.full(local_count, -1, dtype=np.int64)
             span = self._key_rows.get(key)
-            if span:
-                rows = self._rows_sorted[span[0]:span[1]]
-                take[self._local[inst.row_instance[rows]]] = rows
+            if not span:  # absent from the file: columns share one read-only all-missing buffer
+                columns[rubrique.code] = pd.arrays.ArrowStringArray(absent_text)
+                if lines:
+                    columns[f"{rubrique.code}#line"] = pd.arrays.IntegerArray(*absent_lines)
+                continue
+            take = np.full(local_count, -1, dtype=np.int64)
+            rows = self._rows_sorted[span[0]:span[1]]
+            take[self._local[inst.row_instance[rows]]] = rows
             mask = take < 0
-            values = self.raw.take(np.maximum(take, 0), mask=mask)
-            if typed:
-                dtype = pandas_dtype(rubrique.type)
-                extra[rubrique.code] = _to_pandas(convert(values, rubrique.type), dtype)
-            else:
-                extra[rubrique.code] = _to_pandas(values, pd.StringDtype())
+            columns[rubrique.code] = _to_pandas(self.raw.take(np.maximum(take, 0), mask=mask), pd.StringDtype())
             if lines:
-                line_values = np.where(mask, 0, self.raw.line[np.maximum(take, 0)])
-                extra[f"{rubrique.code}#line"] = pd.array(np.where(mask, None, line_values), dtype="Int64")
-        if extra:
-            frame = pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1)
-        return frame
+                line_values = np.where(mask, 0, self.raw.line[np.maximum(take, 0)]).astype(np.int64)
+                columns[f"{rubrique.code}#line"] = pd.arrays.IntegerArray(line_values, mask)
+        return pd.DataFrame(columns, copy=False)

@@ -111,7 +111,11 @@ class _Rows:
     types: list
 
 
-def _known_rows(ctx: Context) -> _Rows:
+FORMAT_WINDOW = 1 << 21  # rows checked at once: bounds the pass's working memory on large files
+
+
+def _known_rows(ctx: Context, start: int, stop: int) -> _Rows:
+    """The known rubrique rows among rows ``start``–``stop`` of the file."""
     parsed, catalog = ctx.parsed, ctx.catalog
     raw, blocks = parsed.raw, parsed.blocks
     types = sorted({r.type.id for r in catalog.rubriques.values()})
@@ -119,42 +123,67 @@ def _known_rows(ctx: Context) -> _Rows:
     by_key = {block_key(code[:10]) * 1000 + int(code[11:14]): index[r.type.id]
               for code, r in catalog.rubriques.items()}
     key_type = np.array([by_key[int(k)] for k in blocks.rubrique_keys], dtype=np.int16)
-    rows = np.flatnonzero(parsed.instances.row_known)
+    rows = np.flatnonzero(parsed.instances.row_known[start:stop]) + start
     keys = raw.block[rows] * 1000 + raw.number[rows]
     type_index = key_type[np.searchsorted(blocks.rubrique_keys, keys)]
     return _Rows(rows, keys, type_index, [catalog.types[t] for t in types])
 
 
 def _format_findings(ctx: Context) -> dict[str, pd.DataFrame]:
-    """Every format finding of the file, per code, as finding frames (one pass per data type)."""
-    known = _known_rows(ctx)
+    """Every format finding of the file, per code, as finding frames.
+
+    The rows are checked by windows; in each, one pass per data type over its distinct values only (a file
+    repeats the same codes, dates and amounts many times), mapped back to the rows that hold a failing value.
+    """
     raw, row_instance = ctx.parsed.raw, ctx.parsed.instances.row_instance
-    order = np.argsort(known.type_index, kind="stable")
-    sorted_types = known.type_index[order]
-    cuts = np.flatnonzero(np.diff(sorted_types)) + 1
-    hits: dict[str, list[np.ndarray]] = {code: [] for code in FORMAT_CODES}
-    for group in np.split(order, cuts):
-        if not len(group):
-            continue
-        data_type = known.types[int(known.type_index[group[0]])]
-        values = raw.value.take(pa.array(known.rows[group]))
-        for code, mask in _type_failures(values, data_type).items():
-            hits[code].append(group[mask])
-    allowed = pc.match_substring_regex(raw.value.take(pa.array(known.rows)), ALLOWED_TEXT).to_numpy(False)
-    hits["DSN-CHAR-01"].append(np.flatnonzero(~allowed))
+    picked: dict[str, list[tuple[np.ndarray, np.ndarray, list]]] = {code: [] for code in FORMAT_CODES}
+    for start in range(0, len(raw), FORMAT_WINDOW):
+        known = _known_rows(ctx, start, start + FORMAT_WINDOW)
+        for code, positions in _window_failures(ctx, known).items():
+            picked[code].append((known.rows[positions], known.keys[positions],
+                                 [known.types[int(t)] for t in known.type_index[positions]]))
     frames = {}
-    for code, parts in hits.items():
-        picked = np.sort(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
-        rows = known.rows[picked]
-        data_types = [known.types[int(t)] for t in known.type_index[picked]]
+    for code, parts in picked.items():
+        rows = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, dtype=np.int64)
+        keys = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, dtype=np.int64)
+        data_types = [t for p in parts for t in p[2]]
         frames[code] = pd.DataFrame({
             "line": raw.line[rows], "instance": row_instance[rows],
-            "rubrique": [rubrique_code(int(k) // 1000, int(k) % 1000) for k in known.keys[picked]],
-            "value": raw.value.take(pa.array(rows)).to_pylist(),
+            "rubrique": [rubrique_code(int(k) // 1000, int(k) % 1000) for k in keys],
+            "value": raw.take(rows).to_pylist(),
             "min": [t.min for t in data_types], "max": [t.max for t in data_types],
             "datatype": [t.id for t in data_types],
         })
     return frames
+
+
+def _window_failures(ctx: Context, known: _Rows) -> dict[str, np.ndarray]:
+    """Per format code, the sorted positions (in ``known``) of the rows whose value fails it."""
+    encoded = ctx.parsed.raw.take(known.rows).dictionary_encode()
+    distinct, codes = encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
+    del encoded
+    disallowed = ~pc.match_substring_regex(distinct, ALLOWED_TEXT).to_numpy(zero_copy_only=False)
+    order = np.argsort(known.type_index, kind="stable")
+    cuts = np.flatnonzero(np.diff(known.type_index[order])) + 1
+    hits: dict[str, list[np.ndarray]] = {}
+    failing = np.zeros(len(distinct), dtype=bool)
+    for group in np.split(order, cuts):
+        if not len(group):
+            continue
+        data_type = known.types[int(known.type_index[group[0]])]
+        group_codes = codes[group]
+        used = np.zeros(len(distinct), dtype=bool)
+        used[group_codes] = True
+        ids = np.flatnonzero(used)
+        failures = _type_failures(distinct.take(pa.array(ids)), data_type)
+        failures["DSN-CHAR-01"] = disallowed[ids]
+        for code, mask in failures.items():
+            if not mask.any():
+                continue
+            failing[:] = False
+            failing[ids[mask]] = True
+            hits.setdefault(code, []).append(group[failing[group_codes]])
+    return {code: np.sort(np.concatenate(parts)) for code, parts in hits.items()}
 
 
 def _format_check(code: str):
@@ -246,17 +275,26 @@ def block_bounds(catalog: Catalog, block: str, model: str | None) -> tuple[int, 
     return low, high
 
 
-def _present_pairs(ctx: Context) -> np.ndarray:
-    """Sorted ``instance * 1000 + rubrique number`` of every known rubrique row."""
-    inst = ctx.parsed.instances
+def _present_instances(ctx: Context) -> dict[int, np.ndarray]:
+    """Rubrique key (block key × 1000 + number) → the instances that hold that rubrique."""
+    inst, raw = ctx.parsed.instances, ctx.parsed.raw
     rows = np.flatnonzero(inst.row_known & (inst.row_instance >= 0))
-    return np.sort(inst.row_instance[rows] * 1000 + ctx.parsed.raw.number[rows])
+    keys = raw.block[rows] * 1000 + raw.number[rows]
+    order = np.argsort(keys, kind="stable")
+    keys, holders = keys[order], inst.row_instance[rows][order]
+    cuts = np.flatnonzero(np.diff(keys)) + 1
+    return {int(keys[start]): part for start, part in zip(np.concatenate(([0], cuts)), np.split(holders, cuts))
+            if len(part)}
 
 
-def _has(pairs: np.ndarray, ids: np.ndarray, number: int) -> np.ndarray:
-    wanted = ids * 1000 + number
-    pos = np.minimum(np.searchsorted(pairs, wanted), max(len(pairs) - 1, 0))
-    return pairs[pos] == wanted if len(pairs) else np.zeros(len(ids), dtype=bool)
+def _has(ctx: Context, ids: np.ndarray, code: str) -> np.ndarray:
+    """True for the instances of ``ids`` that hold rubrique ``code``."""
+    holders = _shared(ctx, "holders", _present_instances).get(block_key(code[:10]) * 1000 + int(code[11:14]))
+    if holders is None:
+        return np.zeros(len(ids), dtype=bool)
+    mark = np.zeros(len(ctx.parsed.instances), dtype=bool)
+    mark[holders] = True
+    return mark[ids]
 
 
 def _groups(layout: _Layout) -> dict[tuple[int, int], np.ndarray]:
@@ -278,7 +316,6 @@ def _groups(layout: _Layout) -> dict[tuple[int, int], np.ndarray]:
       test=f"{TEST}test_usage.py::test_missing_mandatory_rubrique")
 def check_mandatory_rubriques(ctx: Context) -> list[Finding]:
     layout, catalog = _shared(ctx, "layout", _layout), ctx.catalog
-    pairs = _shared(ctx, "pairs", _present_pairs)
     findings = []
     for (block_index, model_index), ids in _groups(layout).items():
         block = layout.codes[block_index]
@@ -286,7 +323,7 @@ def check_mandatory_rubriques(ctx: Context) -> list[Finding]:
         for rub in catalog.rubriques_of(block):
             if rubrique_usage(catalog, rub.code, model) != "Mandatory":
                 continue
-            missing = ids[~_has(pairs, ids, int(rub.code[-3:]))]
+            missing = ids[~_has(ctx, ids, rub.code)]
             findings += [Finding(instance=int(i), rubrique=rub.code, fields=_model_fields(block, model))
                          for i in missing]
     return findings

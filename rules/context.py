@@ -49,7 +49,11 @@ class Context:
         """The block's table with ``<code>#line`` columns; typed (dates, decimals) or as raw strings."""
         key = (block, typed)
         if key not in self._tables:
-            self._tables[key] = self.parsed.table(block, typed=typed, lines=True)
+            text = self._tables.get((block, False))
+            if text is None:
+                text = self._tables[(block, False)] = self.parsed.table(block, typed=False, lines=True)
+            if typed:
+                self._tables[key] = self.parsed.typed_table(block, text)
         return self._tables[key]
 
     def text(self, block: str) -> pd.DataFrame:
@@ -61,45 +65,79 @@ class Context:
         """Declaration instance id → DSN-Val declaration model name (``DSN Mensuelle`` …), None if unknown."""
         decl = self.text(DECLARATION)
         models = self.catalog.usage.get("models", {})
-        out = {}
-        for _, row in decl.iterrows():
-            nature, kind = row.get("S20.G00.05.001"), row.get("S20.G00.05.002")
-            out[int(row["id"])] = next((name for name, m in models.items()
-                                        if nature in m["natures"] and kind in m["types"]), None)
-        return out
+        natures = decl.get("S20.G00.05.001", pd.Series(pd.NA, index=decl.index)).astype(object).tolist()
+        kinds = decl.get("S20.G00.05.002", pd.Series(pd.NA, index=decl.index)).astype(object).tolist()
+        return {int(i): next((name for name, m in models.items() if nature in m["natures"] and kind in m["types"]),
+                             None)
+                for i, nature, kind in zip(decl["id"].tolist(), natures, kinds)}
+
+    @cached_property
+    def _employee_keys(self) -> dict[int, str]:
+        """Individu instance id → employee key: matricule, else NTT, else the (masked) NIR."""
+        ind = self.text(INDIVIDU)
+        if ind.empty:
+            return {}
+        missing = pd.Series(pd.NA, index=ind.index, dtype=pd.StringDtype())
+        matricule, ntt, nir = (ind.get(code, missing) for code in ("S21.G00.30.019", "S21.G00.30.020",
+                                                                   "S21.G00.30.001"))
+        if not self.options.unmask:
+            ntt, nir = (s.str.slice(0, 3) + s.str.slice(3).str.replace(r".", "*", regex=True) for s in (ntt, nir))
+        keys = ("ligne " + ind["line"].astype(str)).astype(pd.StringDtype())
+        keys = ("NIR " + nir).where(nir.notna(), keys)
+        keys = ("NTT " + ntt).where(ntt.notna(), keys)
+        keys = ("matricule " + matricule).where(matricule.notna(), keys)
+        return dict(zip(ind["id"].tolist(), keys.tolist()))
 
     @cached_property
     def _labels(self) -> dict[int, str]:
         """Instance id → the readable label of the places a block path goes through."""
         labels: dict[int, str] = {}
         etab = self.text(ETABLISSEMENT)
-        for i, nic in zip(etab["id"], etab.get("S21.G00.11.001", pd.Series(index=etab.index, dtype=object))):
-            labels[int(i)] = f"établissement {nic if isinstance(nic, str) else '?'}"
-        for i, key in self._employee_keys.items():
-            labels[i] = f"individu {key}"
+        if not etab.empty:
+            nic = etab.get("S21.G00.11.001", pd.Series(pd.NA, index=etab.index, dtype=pd.StringDtype()))
+            labels.update(zip(etab["id"].tolist(), ("établissement " + nic.fillna("?")).tolist()))
+        labels.update((i, f"individu {key}") for i, key in self._employee_keys.items())
         contrat = self.text(CONTRAT)
         if not contrat.empty:
-            rank = contrat.groupby("individu_id").cumcount() + 1
-            for i, number, r in zip(contrat["id"], contrat.get("S21.G00.40.009"), rank):
-                labels[int(i)] = f"contrat {number if isinstance(number, str) else r}"
+            rank = (contrat.groupby("individu_id").cumcount() + 1).astype(str).astype(pd.StringDtype())
+            number = contrat.get("S21.G00.40.009", pd.Series(pd.NA, index=contrat.index, dtype=pd.StringDtype()))
+            labels.update(zip(contrat["id"].tolist(), ("contrat " + number.fillna(rank)).tolist()))
         return labels
 
-    @cached_property
-    def _employee_keys(self) -> dict[int, str]:
-        """Individu instance id → employee key: matricule, else NTT, else the (masked) NIR."""
-        ind = self.text(INDIVIDU)
-        keys = {}
-        for _, row in ind.iterrows():
-            matricule, ntt, nir = row.get("S21.G00.30.019"), row.get("S21.G00.30.020"), row.get("S21.G00.30.001")
-            if isinstance(matricule, str):
-                keys[int(row["id"])] = f"matricule {matricule}"
-            elif isinstance(ntt, str):
-                keys[int(row["id"])] = f"NTT {ntt if self.options.unmask else mask_nir(ntt)}"
-            elif isinstance(nir, str):
-                keys[int(row["id"])] = f"NIR {nir if self.options.unmask else mask_nir(nir)}"
-            else:
-                keys[int(row["id"])] = f"ligne {row['line']}"
-        return keys
+    def _ancestry(self, instances: np.ndarray) -> np.ndarray:
+        """[instance, depth] matrix of each instance and its ancestors, root first, padded with -1 on the left."""
+        parent = self.parsed.instances.parent
+        levels = [np.asarray(instances, dtype=np.int64)]
+        while (levels[-1] >= 0).any():
+            current = levels[-1]
+            levels.append(np.where(current >= 0, parent[np.maximum(current, 0)], -1))
+        return np.stack(levels[::-1][1:], axis=1) if len(levels) > 1 else np.full((len(instances), 0), -1)
+
+    def places(self, instances) -> tuple[list[str | None], list[str | None]]:
+        """Block path and employee key of many instances at once (None for instances < 0 or None)."""
+        ids = np.array([-1 if i is None else int(i) for i in instances], dtype=np.int64)
+        paths: list[str | None] = [None] * len(ids)
+        employees: list[str | None] = [None] * len(ids)
+        unique, inverse = np.unique(ids, return_inverse=True)
+        valid = unique >= 0
+        if not valid.any():
+            return paths, employees
+        targets = unique[valid]
+        matrix = self._ancestry(targets).tolist()
+        labels, keys = self._labels, self._employee_keys
+        codes, blocks = self.parsed.blocks.codes, self.parsed.instances.block
+        found_paths, found_employees = [], []
+        for instance, chain in zip(targets.tolist(), matrix):
+            parts = [labels[i] for i in chain if i in labels]
+            if instance not in labels:
+                parts.append(codes[blocks[instance]])
+            found_paths.append(" › ".join(parts))
+            found_employees.append(next((keys[i] for i in chain if i in keys), None))
+        per_unique_path = np.full(len(unique), None, dtype=object)
+        per_unique_employee = np.full(len(unique), None, dtype=object)
+        per_unique_path[valid] = found_paths
+        per_unique_employee[valid] = found_employees
+        return per_unique_path[inverse].tolist(), per_unique_employee[inverse].tolist()
 
     def chain(self, instance: int | None) -> list[int]:
         """The instance and its ancestors, root first."""
@@ -112,22 +150,11 @@ class Context:
 
     def block_path(self, instance: int | None) -> str | None:
         """``établissement 00017 › individu matricule 0042 › contrat 2 › S21.G00.70`` for an instance."""
-        if instance is None or instance < 0:
-            return None
-        parts = [self._labels[i] for i in self.chain(instance) if i in self._labels]
-        block = self.parsed.blocks.codes[self.parsed.instances.block[instance]]
-        if instance not in self._labels:
-            parts.append(block)
-        return " › ".join(parts) if parts else block
+        return self.places([instance])[0][0]
 
     def employee(self, instance: int | None) -> str | None:
         """The employee key of the individu an instance belongs to, if any."""
-        if instance is None or instance < 0:
-            return None
-        for i in self.chain(instance):
-            if i in self._employee_keys:
-                return self._employee_keys[i]
-        return None
+        return self.places([instance])[1][0]
 
     def declaration_of(self, instance: int) -> int | None:
         """The déclaration (S20.G00.05 instance) an instance belongs to."""

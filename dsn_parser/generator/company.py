@@ -7,8 +7,13 @@ from datetime import date
 
 from . import names
 from .contracts import ContractReferential, make_referential
-from .keys import luhn_complete, make_iban, make_siren, make_siret
+from .keys import make_iban, make_siren, make_siret
 from .people import Employee, make_employee
+
+
+#: Sample Urssaf SIRETs (S21.G00.20.001 / 22.001 / 81.002), copied from the DSN-Val 2021 table IVO of organismes
+#: destinataires de versements (compiled in rules/data/organisms.json); each passes the Luhn check.
+URSSAF_SIRETS = ("78299314100038", "78427591900040", "78542230400192", "78861779300013", "78877877700011")
 
 
 @dataclass(frozen=True)
@@ -84,5 +89,5 @@ def make_company(seed: int, employees: int, months: int, start_month: date, norm
     return Company(
         seed=seed, siren=siren, name=name, apen=sites[0].apet, idcc=rng.choice(("1486", "2216", "0573")),
         establishments=tuple(sites), referential=make_referential(rng, start_month), iban=make_iban(rng),
-        bic=f"{bank}FRPPXXX", urssaf_siret=luhn_complete(f"7880{rng.randint(0, 10**9 - 1):09d}"),
+        bic=f"{bank}FRPPXXX", urssaf_siret=rng.choice(URSSAF_SIRETS),
         first_month=start_month.replace(day=1), months=months, employee_count=employees, norm=norm)

@@ -17,6 +17,12 @@ TRIMESTRIEL = "Trimestriel"
 
 BRUT, TA, TB, FORFAIT = "10", "11", "13", "20"
 CADRE_STATUTS = ("01", "02")
+
+#: Sample institution de prévoyance codes (S21.G00.15.002 / 20.001) and délégataires de gestion (15.003 / 20.008),
+#: copied from the DSN-Val 2021 referentials (tables PREV + IVO, and DLGPREV; compiled in rules/data/organisms.json),
+#: valid from 2021 at the latest with no end date, so the generated files pass the referential checks.
+ORGANISM_CODES = ("P0012", "P0223", "P0395", "P0675", "P0942")
+DELEGATE_CODES = ("DAGGE1", "DALPP1", "DAPRC1", "DCIPR1")
 NON_CADRE_STATUTS = ("04",)
 
 
@@ -172,9 +178,8 @@ def make_referential(rng: random.Random, start: date) -> ContractReferential:
     """A deterministic referential: one prévoyance contract (cadres / non-cadres, monthly) and one santé
     contract (all employees, options isolé / famille, quarterly), valid from January of the year before ``start``."""
     valid_from = date(start.year - 1, 1, 1)
-    organisme = Organisme(code=f"P{rng.randint(100, 9999):04d}", name="PREVOYANCE MUTUELLE DES METIERS",
-                          siren=make_siren(rng),
-                          delegataire=f"D{rng.randint(0, 99999):05d}" if rng.random() < 0.5 else None)
+    organisme = Organisme(code=rng.choice(ORGANISM_CODES), name="PREVOYANCE MUTUELLE DES METIERS",
+                          siren=make_siren(rng), delegataire=rng.choice(DELEGATE_CODES) if rng.random() < 0.5 else None)
     cadre_rate = rng.choice((Decimal("1.50"), Decimal("1.65"), Decimal("1.80")))
     prevoyance = Contract(
         reference=f"PREV-{rng.randint(100000, 999999)}/CAD-NCAD", label="Prévoyance collective incapacité décès",

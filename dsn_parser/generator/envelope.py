@@ -25,8 +25,9 @@ def envoi_header(company: Company, essai: str = "01") -> list[Record]:
 
 
 def declaration_header(nature: str, decl_type: str, order: int, file_date: date, month: date | None = None,
-                       replaces: str | None = None) -> list[Record]:
-    """S20.G00.05 (+ S20.G00.07 contact); ``month`` only for a mensuelle, ``replaces`` for types 03/04."""
+                       replaces: str | None = None, currency: bool = False) -> list[Record]:
+    """S20.G00.05 (+ S20.G00.07 contact); ``month`` only for a mensuelle, ``replaces`` for types 03/04; the
+    currency 05.010 comes with ``month`` or ``currency`` (an FCTU requires it)."""
     records: list[Record] = [("S20.G00.05.001", nature), ("S20.G00.05.002", decl_type), ("S20.G00.05.003", "11"),
                              ("S20.G00.05.004", str(order))]
     if month is not None:
@@ -35,7 +36,9 @@ def declaration_header(nature: str, decl_type: str, order: int, file_date: date,
         records.append(("S20.G00.05.006", replaces))
     records.append(("S20.G00.05.007", d8(file_date)))
     if month is not None:
-        records += [("S20.G00.05.008", "01"), ("S20.G00.05.010", "01")]
+        records.append(("S20.G00.05.008", "01"))
+    if month is not None or currency:
+        records.append(("S20.G00.05.010", "01"))
     records += [("S20.G00.07.001", "Gestionnaire paie"), ("S20.G00.07.002", "0472000001"),
                 ("S20.G00.07.003", "gestion.paie@exemple.fr"), ("S20.G00.07.004", "01")]
     return records

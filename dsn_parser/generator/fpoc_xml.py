@@ -44,7 +44,7 @@ def fpoc_tree(company: Company, created: datetime) -> etree._Element:
     sheet = etree.SubElement(root, "FICHE", IdentifiantFiche=f"{organisme.code}-{company.siren}",
                              DateHeureCreation=created.strftime("%d%m%Y%H%M%S"), Version="1")
     etree.SubElement(sheet, "Entreprise", SIREN=company.siren, RaisonSociale=company.name,
-                     NIC=company.head_office.nic)
+                     NIC=" ".join(establishment.nic for establishment in company.establishments))
     etree.SubElement(sheet, "ProducteurFiche", CodeProducteur=organisme.code,
                      RaisonSocialeProducteur=organisme.name, CodePorteurDeRisque=organisme.code)
     number = 0

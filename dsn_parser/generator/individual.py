@@ -64,21 +64,26 @@ def arret_records(company: Company, employee: Employee, known_on: date | None) -
 
 
 def end_records(employee: Employee, fctu: bool = False) -> list[Record]:
-    """S21.G00.62 fin du contrat with its S21.G00.63 préavis (62.020 only in an FCTU)."""
+    """S21.G00.62 fin du contrat with its S21.G00.63 préavis (62.006, 62.008 and 62.020 only in an FCTU).
+
+    A mensuelle forbids 62.003, 62.004 and the préavis: :func:`usage.allowed` drops them there.
+    """
     end, motif = employee.end, employee.end_motif
     assert end is not None and motif is not None
+    notified = add_months(end, -1).replace(day=min(end.day, 28))
     records: list[Record] = [("S21.G00.62.001", d8(end)), ("S21.G00.62.002", motif)]
     if motif in ("059", "020"):
-        records.append(("S21.G00.62.003", d8(add_months(end, -1).replace(day=min(end.day, 28)))))
+        records.append(("S21.G00.62.003", d8(notified)))
     if motif == "043":
         records.append(("S21.G00.62.004", d8(shift(end, -40))))
+    if fctu:
+        records += [("S21.G00.62.006", d8(end)), ("S21.G00.62.008", "02")]
     if motif != "059":
         records.append(("S21.G00.62.016", "01"))
     if fctu:
         records.append(("S21.G00.62.020", main_month(end)))
     if motif == "059":
-        records += [("S21.G00.63.001", "01"), ("S21.G00.63.002", d8(shift(end, -30))),
-                    ("S21.G00.63.003", d8(end))]
+        records += [("S21.G00.63.001", "01"), ("S21.G00.63.002", d8(notified)), ("S21.G00.63.003", d8(end))]
     else:
         records.append(("S21.G00.63.001", "90"))
     return records
@@ -121,13 +126,20 @@ def remuneration_records(employee: Employee, pay: PayMonth) -> list[Record]:
     return records
 
 
+def pas_rate_id(employee: Employee, month: date) -> str:
+    """S21.G00.50.008, the identifier of the PAS rate the DGFIP sent (CRM): month ``AAAAMM`` then employee rank."""
+    return f"{month:%Y%m}{employee.index + 1:06d}"
+
+
 def pay_records(company: Company, employee: Employee, pay: PayMonth) -> list[Record]:
-    """S21.G00.50 versement with 51/53, 52 prime, 54, bases 02/03/04 + 81 and one base 31 per affiliation."""
+    """S21.G00.50 versement with 51/53, 52 prime, 54, 58 net social, bases 02/03/04 + 81 and one base 31 (over
+    the days of the contract in the month) per affiliation."""
     first, last = d8(pay.month), d8(month_end(pay.month))
     records: list[Record] = [
         ("S21.G00.50.001", last), ("S21.G00.50.002", amount(pay.net_fiscal)), ("S21.G00.50.003", "01"),
         ("S21.G00.50.004", amount(pay.net_paid)), ("S21.G00.50.006", f"{employee.pas_rate:.2f}"),
-        ("S21.G00.50.007", "01"), ("S21.G00.50.009", amount(pay.pas)), ("S21.G00.50.013", amount(pay.net_fiscal))]
+        ("S21.G00.50.007", "01"), ("S21.G00.50.008", pas_rate_id(employee, pay.month)),
+        ("S21.G00.50.009", amount(pay.pas)), ("S21.G00.50.013", amount(pay.net_fiscal))]
     records += remuneration_records(employee, pay)
     if pay.prime:
         records += [("S21.G00.52.001", "026"), ("S21.G00.52.002", amount(pay.prime)), ("S21.G00.52.003", first),
@@ -135,6 +147,7 @@ def pay_records(company: Company, employee: Employee, pay: PayMonth) -> list[Rec
     if pay.employer_prevoyance:
         records += [("S21.G00.54.001", "93"), ("S21.G00.54.002", amount(pay.employer_prevoyance)),
                     ("S21.G00.54.003", first), ("S21.G00.54.004", last)]
+    records += [("S21.G00.58.003", "03"), ("S21.G00.58.004", amount(pay.net_paid + pay.pas))]
     for base in pay.urssaf:
         records += [("S21.G00.78.001", base.code), ("S21.G00.78.002", first), ("S21.G00.78.003", last),
                     ("S21.G00.78.004", amount(base.assiette))]
@@ -143,7 +156,8 @@ def pay_records(company: Company, employee: Employee, pay: PayMonth) -> list[Rec
                         ("S21.G00.81.003", amount(base.assiette)), ("S21.G00.81.004", amount(value)),
                         ("S21.G00.81.007", rate3(rate))]
     for line in pay.oc:
-        records += [("S21.G00.78.001", "31"), ("S21.G00.78.002", first), ("S21.G00.78.003", last),
+        records += [("S21.G00.78.001", "31"), ("S21.G00.78.002", d8(pay.period_start)),
+                    ("S21.G00.78.003", d8(pay.period_end)),
                     ("S21.G00.78.004", "0.00"), ("S21.G00.78.005", line.affiliation.ident)]
         for code, value in line.composants:
             records += [("S21.G00.79.001", code), ("S21.G00.79.004", amount(value))]

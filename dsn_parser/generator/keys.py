@@ -1,4 +1,4 @@
-"""Valid French identifiers for generated DSN: SIREN/SIRET (Luhn), NIR (13 characters), NTT, IBAN."""
+"""Valid French identifiers for generated DSN: SIREN/SIRET (Luhn), NIR (13 characters), NTT, IBAN (RIB key)."""
 from __future__ import annotations
 
 import random
@@ -89,8 +89,15 @@ def make_ntt(sex: str, siren: str, own_id: str) -> str:
     return f"{sex}{siren}{own_id}"[:40]
 
 
+def rib_key(bank: str, branch: str, account: str) -> str:
+    """The 2-digit clé RIB of a French BBAN (digits only): 97 - (89 bank + 15 branch + 3 account) mod 97."""
+    return f"{97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97:02d}"
+
+
 def make_iban(rng: random.Random) -> str:
-    """A French IBAN (27 characters) with a valid ISO 7064 mod 97-10 key."""
-    bban = f"{rng.randint(10000, 99999)}{rng.randint(10000, 99999)}{rng.randint(0, 10**11 - 1):011d}{rng.randint(1, 97):02d}"
+    """A French IBAN (27 characters) with a valid clé RIB and a valid ISO 7064 mod 97-10 key."""
+    bank, branch = f"{rng.randint(10000, 99999)}", f"{rng.randint(10000, 99999)}"
+    account = f"{rng.randint(0, 10**11 - 1):011d}"
+    bban = bank + branch + account + rib_key(bank, branch, account)
     check = 98 - int(bban + "152700") % 97  # F=15, R=27, key 00
     return f"FR{check:02d}{bban}"

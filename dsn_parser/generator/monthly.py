@@ -21,9 +21,10 @@ from .individual import (affiliation_records, arret_records, contract_records, e
                          pay_records, seniority_records)
 from .payroll import URSSAF_CTP, oc_amounts, pay_month
 from .people import Employee
+from .usage import allowed
 from .values import amount, d8, month_end, shift
 
-DGFIP = "DGFIP"
+DGFIP, DGFIP_PAS = "DGFIP", "DGFIP_PAS"
 
 
 @dataclass
@@ -107,10 +108,9 @@ def establishment_records(company: Company, establishment: Establishment, month:
                         ("S21.G00.55.003", contract.reference), ("S21.G00.55.004", contract.period_code(month))]
     urssaf_total = sum((line[2] for line in totals.urssaf.values()), Decimal(0))
     for payee, value in ((company.urssaf_siret, urssaf_total), (DGFIP, totals.pas)):
-        records += [("S21.G00.20.001", payee)]
-        if payee != DGFIP:
-            records.append(("S21.G00.20.002", establishment.siret))
-        records += [("S21.G00.20.003", company.bic), ("S21.G00.20.004", company.iban),
+        records += [("S21.G00.20.001", payee),
+                    ("S21.G00.20.002", DGFIP_PAS if payee == DGFIP else establishment.siret),
+                    ("S21.G00.20.003", company.bic), ("S21.G00.20.004", company.iban),
                     ("S21.G00.20.005", amount(value)), ("S21.G00.20.006", first), ("S21.G00.20.007", last),
                     ("S21.G00.20.010", "05")]
     records += [("S21.G00.22.001", company.urssaf_siret), ("S21.G00.22.002", establishment.siret),
@@ -135,24 +135,30 @@ def establishment_body(company: Company, establishment: Establishment, month: da
 
 def declaration_records(company: Company, establishment: Establishment, month: date, order: int,
                         decl_type: str = "01", replaces: str | None = None,
-                        employees: Iterable[Employee] | None = None) -> list[Record]:
-    """One S20 mensuelle declaration for ``establishment`` (S20.G00.05 … last individual)."""
+                        employees: Iterable[Employee] | None = None, keep_forbidden: bool = False) -> list[Record]:
+    """One S20 mensuelle declaration for ``establishment`` (S20.G00.05 … last individual), without what the
+    mensuelle model forbids (so ``replaces`` is dropped: a mensuelle replaces the one of the same month and SIRET).
+
+    ``keep_forbidden`` keeps those rubriques and blocks (notice periods S21.G00.63, 62.003 …): rule tests use it
+    to build end-of-contract cases under a signalement nature that allows them."""
     totals = EstablishmentTotals()
     body: list[Record] = []
     for records in establishment_body(company, establishment, month, totals, employees):
         body += records
-    return (declaration_header("01", decl_type, order, file_date(month), month, replaces)
-            + establishment_records(company, establishment, month, totals) + body)
+    records = (declaration_header("01", decl_type, order, file_date(month), month, replaces)
+               + establishment_records(company, establishment, month, totals) + body)
+    return records if keep_forbidden else allowed(records, company.norm, "01", decl_type)
 
 
 def monthly_records(company: Company, month: date, decl_type: str = "01", replaces: str | None = None,
-                    employees: Iterable[Employee] | None = None, essai: str = "01") -> list[Record]:
+                    employees: Iterable[Employee] | None = None, essai: str = "01",
+                    keep_forbidden: bool = False) -> list[Record]:
     """A full mensuelle envoi for ``month``: one declaration per establishment (order numbers 1, 2, …)."""
     pool = list(employees) if employees is not None else None
     records = envoi_header(company, essai)
     for establishment in company.establishments:
         records += declaration_records(company, establishment, month, establishment.index + 1, decl_type,
-                                       replaces, pool)
+                                       replaces, pool, keep_forbidden)
     return records + total_records(len(records), len(company.establishments))
 
 
@@ -179,9 +185,11 @@ def stream_monthly(company: Company, month: date, path: str | Path, essai: str =
             with tempfile.TemporaryFile("w+", encoding="iso-8859-1", newline="\n", dir=path.parent) as body:
                 body_lines = 0
                 for records in establishment_body(company, establishment, month, totals):
-                    body_lines += _write(body, records)
-                lines += _write(out, declaration_header("01", "01", establishment.index + 1, file_date(month), month)
-                                + establishment_records(company, establishment, month, totals))
+                    body_lines += _write(body, allowed(records, company.norm, "01", "01"))
+                lines += _write(out, allowed(declaration_header("01", "01", establishment.index + 1, file_date(month),
+                                                                month)
+                                             + establishment_records(company, establishment, month, totals),
+                                             company.norm, "01", "01"))
                 body.seek(0)
                 shutil.copyfileobj(body, out, 1 << 20)
                 lines += body_lines

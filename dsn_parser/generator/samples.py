@@ -6,9 +6,8 @@ from datetime import date
 from pathlib import Path
 
 from ..writer import Record, render
-from .envelope import declaration_id, lot
+from .envelope import lot
 from .generated import GeneratedCompany, generate_company
-from .monthly import file_date
 
 SEED = 2025
 
@@ -25,7 +24,6 @@ def sample_files() -> dict[str, tuple[str, Callable[[], bytes]]]:
     def dsn(records: Callable[[], list[Record]]) -> Callable[[], bytes]:
         return lambda: render(records()).encode("iso-8859-1")
 
-    replaced = declaration_id(file_date(mar), 1)
     return {
         "mensuelle_P25V01_202501.dsn": ("mensuelle (01/01) of the 12-employee company, January 2025",
                                         dsn(lambda: main.monthly(jan))),
@@ -34,8 +32,8 @@ def sample_files() -> dict[str, tuple[str, Callable[[], bytes]]]:
         "mensuelle_P25V01_202503.dsn": ("same company, March 2025 (quarterly santé payment 2025T01, resignation, "
                                         "rupture conventionnelle)", dsn(lambda: main.monthly(mar))),
         "mensuelle_P25V01_202503_annule_remplace.dsn": (
-            f"type 03 annule et remplace of the March 2025 mensuelle (S20.G00.05.006 = {replaced})",
-            dsn(lambda: main.monthly(mar, "03", replaced))),
+            "type 03 annule et remplace of the March 2025 mensuelle (same month and SIRET; the mensuelle model "
+            "forbids S20.G00.05.006)", dsn(lambda: main.monthly(mar, "03"))),
         "mensuelle_P26V01_202601.dsn": ("another company under norm P26V01, January 2026",
                                         dsn(lambda: generate_company(SEED + 1, 10, 1, date(2026, 1, 1),
                                                                      "P26V01").monthly(date(2026, 1, 1)))),

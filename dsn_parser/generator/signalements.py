@@ -10,6 +10,7 @@ from .individual import (affiliation_records, arret_records, contract_records, e
                          remuneration_records)
 from .payroll import affiliations, pay_month
 from .people import Employee
+from .usage import allowed
 from .values import amount, d8, month_end, month_start, shift
 
 
@@ -24,9 +25,11 @@ def _declaration(company: Company, employee: Employee, nature: str, file_date: d
     establishment = company.establishments[employee.establishment]
     headcount = sum(1 for i in company.employee_indices(establishment.index)
                     if company.employee(i).present(month_start(file_date)))
-    return (declaration_header(nature, "01", signalement_order(file_date, employee), file_date)
-            + employer_records(company, establishment, headcount) + (adhesions or [])
-            + identity_records(employee) + contract_records(company, establishment, employee) + body)
+    order = signalement_order(file_date, employee)
+    records = (declaration_header(nature, "01", order, file_date, currency=nature == "07")
+               + employer_records(company, establishment, headcount) + (adhesions or [])
+               + identity_records(employee) + contract_records(company, establishment, employee) + body)
+    return allowed(records, company.norm, nature, "01")
 
 
 def arret_signalement(company: Company, employee: Employee) -> list[Record]:

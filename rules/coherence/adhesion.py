@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..registry import rule
-from .conditions import ADHESION, ETABLISSEMENT, allowed, findings, isin, lookup, mask
+from .conditions import ADHESION, ETABLISSEMENT, allowed, findings, isin, lookup, mask, pairs_in
 
 TEST = "tests/rules/coherence/test_adhesion.py::test_control"
 AFFILIATION = "S21.G00.70"
@@ -22,8 +22,7 @@ NOT_APPLICABLE = {
 def _referenced(ctx, adh) -> np.ndarray:
     """Adhésions whose technical id (15.005) is referenced by an affiliation (70.013) of the déclaration."""
     aff = ctx.text(AFFILIATION)
-    keys = set(zip(aff["declaration_id"], aff["S21.G00.70.013"]))
-    return np.array([(d, k) in keys for d, k in zip(adh["declaration_id"], adh["S21.G00.15.005"])], dtype=bool)
+    return pairs_in(adh["declaration_id"], adh["S21.G00.15.005"], aff["declaration_id"], aff["S21.G00.70.013"])
 
 
 def _not_temporary_work(ctx, adh) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..registry import rule
+from .conditions import model_allows
 from .remuneration import (MENSUELLES, by_contract_id, day, end_of_contract, found, has, is_in, nature_in,
                            of_declaration, truth, txt)
 
@@ -124,8 +125,8 @@ def therapeutic_return_only_in_monthly_or_fctu(ctx):
 @rule("S21.G00.60.012/CCH-11", scope="block", test=TEST + "test_fails")
 def accident_date_iff_work_related(ctx):
     arret = _arret(ctx)
-    return found(ctx, ARRET, arret, truth(_motif(arret).isin(["04", "05", "06"])) != has(arret, "S21.G00.60.012"),
-                 "S21.G00.60.012")
+    mismatch = truth(_motif(arret).isin(["04", "05", "06"])) != truth(has(arret, "S21.G00.60.012"))
+    return found(ctx, ARRET, arret, mismatch & truth(model_allows(ctx, arret, "S21.G00.60.012")), "S21.G00.60.012")
 
 
 @rule("S21.G00.65.002/CCH-11", scope="block", test=TEST + "test_fails")

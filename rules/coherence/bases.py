@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..registry import rule
-from .remuneration import (CONTRAT, FCTU, contract_by_number, day, found, has, is_in,
+from .remuneration import (CONTRAT, FCTU, by_id, contract_by_number, day, found, has, is_in,
                            later_duplicates, missing_child, nature_in, num, of_declaration, table, truth, txt)
 
 BASE, COMPOSANT, COTISATION, AFFILIATION = "S21.G00.78", "S21.G00.79", "S21.G00.81", "S21.G00.70"
@@ -37,8 +37,8 @@ def _parent_code(ctx, child: pd.DataFrame) -> pd.Series:
 
 def _parent_date(ctx, child: pd.DataFrame, rubrique: str) -> pd.Series:
     base = ctx.table(BASE)
-    return pd.to_datetime(child["base_assujettie_id"].map(pd.Series(day(base, rubrique).to_numpy(),
-                                                                        index=base["id"].to_numpy())))
+    return pd.to_datetime(by_id(child["base_assujettie_id"], pd.Series(day(base, rubrique).to_numpy(),
+                                                                         index=base["id"].to_numpy())))
 
 
 def _individuals_with(ctx, contract_codes: dict[str, tuple[str, ...] | None],

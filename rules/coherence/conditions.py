@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 ENVOI, DECLARATION, ENTREPRISE, ETABLISSEMENT = "S10.G00.00", "S20.G00.05", "S21.G00.06", "S21.G00.11"
 ADHESION, VERSEMENT, COMPOSANT = "S21.G00.15", "S21.G00.20", "S21.G00.55"
@@ -44,6 +46,19 @@ def matches(frame: pd.DataFrame, code: str, pattern: str) -> np.ndarray:
 def is_prevoyance(values: pd.Series) -> np.ndarray:
     """Organism codes that designate a prévoyance organism (see ``PREVOYANCE_CODE``)."""
     return mask(values.astype(pd.StringDtype()).str.fullmatch(PREVOYANCE_CODE))
+
+
+def pairs_in(keys: pd.Series, values: pd.Series, known_keys: pd.Series, known_values: pd.Series) -> np.ndarray:
+    """True where the pair (``keys``, ``values``) of a row is one of the (``known_keys``, ``known_values``) pairs;
+    a missing value matches a missing value (as tuples in a set do)."""
+    def joined(k: pd.Series, v: pd.Series) -> pa.Array:
+        ids = pc.cast(pa.array(k.to_numpy(dtype=np.int64)), pa.large_string())
+        text = (pa.array(v.array) if isinstance(v.array, pd.arrays.ArrowStringArray)
+                else pa.array(v.to_numpy(dtype=object, na_value=None), type=pa.large_string()))
+        return pc.binary_join_element_wise(ids, pc.fill_null(text.cast(pa.large_string()), "\x00"),
+                                           pa.scalar("\x1f", pa.large_string()))
+    found = pc.is_in(joined(keys, values), value_set=joined(known_keys, known_values))
+    return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
 def lookup(frame: pd.DataFrame, key: str, other: pd.DataFrame, code: str) -> pd.Series:
@@ -161,6 +176,17 @@ def birth_year(values: pd.Series) -> pd.Series:
 def words(text: str) -> frozenset[str]:
     """The codes of a space-separated list (a readable way to write value sets)."""
     return frozenset(re.split(r"\s+", text.strip()))
+
+
+def model_allows(ctx, frame: pd.DataFrame, code: str) -> pd.Series:
+    """True for the rows whose declaration model (DSN-Val usage table) does not forbid rubrique ``code``: a
+    conditional control never requires what the model forbids (S21.G00.62.003 in a mensuelle); CST04 reports it."""
+    models = ctx.catalog.usage.get("models", {})
+    banned = [name for name, model in models.items()
+              if model["refinements"].get(code, {}).get("usage") == "Forbidden"]
+    models_of = ctx.declaration_models
+    model = [models_of.get(int(i)) if pd.notna(i) else None for i in frame["declaration_id"]]
+    return pd.Series(~pd.Series(model, dtype=object).isin(banned).to_numpy(dtype=bool), index=frame.index)
 
 
 def bad_address(frame: pd.DataFrame, postal: str, country: str, foreign: str) -> np.ndarray:

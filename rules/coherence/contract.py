@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..registry import rule
 from .conditions import (CHANGEMENT_CONTRAT, CONTRAT, INDIVIDU, allowed, findings, has, isin, lines_by, lookup, mask,
-                         matches, month_end, month_start, of_envoi, siret, to_lines, words)
+                         matches, month_end, month_start, of_envoi, pairs_in, siret, to_lines, words)
 
 TEST = "tests/rules/coherence/test_contract.py::test_control"
 _PRINCIPLE = ("refers to a principle of §4.4.14 of the cahier technique (list of modalities, one change block per "
@@ -147,8 +147,7 @@ def _retirement_scheme(ctx, t: pd.DataFrame, schemes: list[str]) -> np.ndarray:
 def _workplace_known(ctx, t: pd.DataFrame, code: str) -> np.ndarray:
     """Contracts whose ``code`` (a SIRET) is declared in a work place block (S21.G00.85.001) of the déclaration."""
     places = ctx.text(LIEU)
-    known = set(zip(places["declaration_id"], places["S21.G00.85.001"]))
-    return np.array([(d, v) in known for d, v in zip(t["declaration_id"], t[code])], dtype=bool)
+    return pairs_in(t["declaration_id"], t[code], places["declaration_id"], places["S21.G00.85.001"])
 
 
 def _ended_before_month(ctx, c: pd.DataFrame) -> np.ndarray:
@@ -162,8 +161,7 @@ def _pay_of_contract(ctx, c: pd.DataFrame, where: np.ndarray | None = None) -> n
     """Contracts with a rémunération (S21.G00.51, optionally selected by ``where``) bearing their number."""
     pay = ctx.text(REMUNERATION)
     rows = pay if where is None else pay[where]
-    keys = set(zip(rows["individu_id"], rows["S21.G00.51.010"]))
-    return np.array([k in keys for k in zip(c["individu_id"], c["S21.G00.40.009"])], dtype=bool)
+    return pairs_in(c["individu_id"], c["S21.G00.40.009"], rows["individu_id"], rows["S21.G00.51.010"])
 
 
 _contract_rule("S21.G00.40.003/CCH-16", "S21.G00.40.003",

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..registry import rule
 from .conditions import (ADHESION, CONTRAT, DECLARATION, ENVOI, INDIVIDU, NON_SALARIE, count_by, counted, findings,
-                         has, isin, lookup, mask, of_envoi)
+                         has, isin, lookup, mask, of_envoi, pairs_in)
 
 TEST = "tests/rules/coherence/test_declaration.py::test_control"
 NOT_APPLICABLE: dict[str, str] = {}
@@ -58,8 +58,7 @@ def amorcage_seniority(ctx):
 def amorcage_affiliations(ctx):
     adh, aff = ctx.text(ADHESION), ctx.text("S21.G00.70")
     nature = lookup(adh, "declaration_id", _decl(ctx), "S20.G00.05.001")
-    referenced = set(zip(aff["declaration_id"], aff["S21.G00.70.013"]))
-    linked = np.array([(d, a) in referenced for d, a in zip(adh["declaration_id"], adh["S21.G00.15.005"])], dtype=bool)
+    linked = pairs_in(adh["declaration_id"], adh["S21.G00.15.005"], aff["declaration_id"], aff["S21.G00.70.013"])
     return findings(ctx, ADHESION, mask(nature == "08") & ~linked, "S21.G00.15.005")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..registry import rule
 from .conditions import (CONTRAT, ENTREPRISE, ETABLISSEMENT, any_by, bad_address, findings, has, isin, mask,
-                         of_declaration)
+                         model_allows, of_declaration)
 
 TEST = "tests/rules/coherence/test_employer.py::test_control"
 NOT_APPLICABLE: dict[str, str] = {}
@@ -12,7 +12,8 @@ NOT_APPLICABLE: dict[str, str] = {}
 @rule("S21.G00.06.005/CCH-11", scope="block", test=TEST)
 def company_address(ctx):
     company = ctx.text(ENTREPRISE)
-    bad = bad_address(company, "S21.G00.06.005", "S21.G00.06.010", "S21.G00.06.011")
+    bad = bad_address(company, "S21.G00.06.005", "S21.G00.06.010", "S21.G00.06.011") & mask(
+        model_allows(ctx, company, "S21.G00.06.005"))
     return findings(ctx, ENTREPRISE, bad, "S21.G00.06.005", related=["S21.G00.06.010", "S21.G00.06.011"])
 
 

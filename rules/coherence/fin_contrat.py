@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 
 from ..registry import rule
-from .remuneration import CANCELLED_END, FCTU, by_contract_id, day, found, has, is_in, nature_in, truth, txt
+from .conditions import model_allows
+from .remuneration import CANCELLED_END, FCTU, by_contract_id, by_id, day, found, has, is_in, nature_in, truth, txt
 
 FIN, PREAVIS = "S21.G00.62", "S21.G00.63"
 TEST = "tests/rules/coherence/test_fin_contrat.py::"
@@ -113,7 +114,8 @@ def notification_within_contract(ctx):
 def _required_for(motifs, code: str):
     def check(ctx):
         fin, motif = _fin(ctx)
-        return found(ctx, FIN, fin, truth(motif.isin(list(motifs))) & ~has(fin, code), code)
+        return found(ctx, FIN, fin, truth(motif.isin(list(motifs))) & ~has(fin, code) & model_allows(ctx, fin, code),
+                     code)
     return check
 
 
@@ -147,7 +149,7 @@ def last_paid_day_before_unworked_notice(ctx):
     fin, _ = _fin(ctx)
     notice = ctx.table(PREAVIS)
     unworked = notice.loc[is_in(notice, "S21.G00.63.001", NOT_WORKED_NOTICE).to_numpy()]
-    last_paid = unworked["fin_contrat_id"].map(pd.Series(day(fin, "S21.G00.62.006").to_numpy(), index=fin["id"]))
+    last_paid = by_id(unworked["fin_contrat_id"], pd.Series(day(fin, "S21.G00.62.006").to_numpy(), index=fin["id"]))
     bad = unworked.loc[truth(pd.to_datetime(last_paid) >= day(unworked, "S21.G00.63.002")), "fin_contrat_id"]
     return found(ctx, FIN, fin, fin["id"].isin(bad), "S21.G00.62.006")
 
@@ -214,7 +216,7 @@ def _notice(ctx) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
 
 def _of_parent(ctx, notice: pd.DataFrame, code: str) -> pd.Series:
     fin = ctx.table(FIN)
-    return pd.to_datetime(notice["fin_contrat_id"].map(pd.Series(day(fin, code).to_numpy(), index=fin["id"])))
+    return pd.to_datetime(by_id(notice["fin_contrat_id"], pd.Series(day(fin, code).to_numpy(), index=fin["id"])))
 
 
 def _over_three_months(notice: pd.DataFrame) -> np.ndarray:

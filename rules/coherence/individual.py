@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..registry import rule
 from .conditions import (CHANGEMENT_INDIVIDU, CONTRAT, INDIVIDU, any_by, bad_address, birth_year, findings, has,
-                         isin, lines_by, mask, of_declaration, to_lines)
+                         isin, lines_by, mask, model_allows, of_declaration, to_lines)
 
 TEST = "tests/rules/coherence/test_individual.py::test_control"
 NOT_APPLICABLE: dict[str, str] = {}
@@ -51,7 +51,8 @@ def birthplace_in_france(ctx):
 @rule("S21.G00.30.009/CCH-12", scope="block", test=TEST)
 def individual_address(ctx):
     ind = ctx.text(INDIVIDU)
-    bad = bad_address(ind, "S21.G00.30.009", "S21.G00.30.011", "S21.G00.30.012")
+    bad = bad_address(ind, "S21.G00.30.009", "S21.G00.30.011", "S21.G00.30.012") & mask(
+        model_allows(ctx, ind, "S21.G00.30.009"))
     return findings(ctx, INDIVIDU, bad, "S21.G00.30.009", related=["S21.G00.30.011", "S21.G00.30.012"])
 
 

@@ -262,7 +262,7 @@ def period_start(values: pd.Series) -> pd.Series:
     text = values.astype(pd.StringDtype())
     parts = text.str.extract(r"^([0-9]{4})([MTSAE])([0-9]{2})$")
     year = pd.to_numeric(parts[0], errors="coerce")
-    length = parts[1].map(PERIOD_MONTHS)
+    length = parts[1].map(PERIOD_MONTHS).astype("Int64")
     rank = pd.to_numeric(parts[2], errors="coerce").clip(lower=1)
     return (year * 12 + (rank - 1) * length).astype("Int64")
 

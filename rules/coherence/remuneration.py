@@ -11,6 +11,8 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dsn_parser.catalog import available_versions, load_catalog
 
@@ -40,7 +42,13 @@ def col(frame: pd.DataFrame, code: str) -> pd.Series:
 
 def num(frame: pd.DataFrame, code: str) -> pd.Series:
     """A decimal or integer column as float64 (NaN when missing), for comparisons."""
-    return pd.to_numeric(col(frame, code).astype("object"), errors="coerce").astype("float64")
+    values = col(frame, code)
+    if isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_decimal(values.dtype.pyarrow_dtype):
+        floats = pc.cast(pa.array(values.array), pa.float64()).to_numpy(zero_copy_only=False)
+        return pd.Series(floats, index=values.index, dtype="float64")
+    if isinstance(values.dtype, pd.Int64Dtype):
+        return values.astype("float64")
+    return pd.to_numeric(values.astype("object"), errors="coerce").astype("float64")
 
 
 def day(frame: pd.DataFrame, code: str) -> pd.Series:
@@ -48,6 +56,12 @@ def day(frame: pd.DataFrame, code: str) -> pd.Series:
     values = col(frame, code)
     return values if pd.api.types.is_datetime64_any_dtype(values) else pd.Series(pd.NaT, index=frame.index,
                                                                                   dtype="datetime64[ms]")
+
+
+def by_id(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """``values`` (indexed by block id) for each id of ``keys``, NA when absent; unlike ``Series.map``, this also
+    works when ``values`` is an empty date column (pandas 3 raises there)."""
+    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=values.dtype)
 
 
 def txt(frame: pd.DataFrame, code: str) -> pd.Series:
@@ -76,8 +90,20 @@ def table(ctx, block: str) -> pd.DataFrame:
     return ctx.table(block)
 
 
+def _per_run(ctx, name: str, build):
+    """A helper table computed once per validation run and kept on the context."""
+    cache = ctx.__dict__.setdefault("_coherence", {})
+    if name not in cache:
+        cache[name] = build(ctx)
+    return cache[name]
+
+
 def declarations(ctx) -> pd.DataFrame:
     """Per déclaration id: nature, main month start and end, end of the following month, file date."""
+    return _per_run(ctx, "declarations", _declarations)
+
+
+def _declarations(ctx) -> pd.DataFrame:
     decl = ctx.table(DECLARATION)
     month = day(decl, "S20.G00.05.005")
     return pd.DataFrame({
@@ -103,6 +129,10 @@ def nature_in(ctx, frame: pd.DataFrame, natures) -> pd.Series:
 
 def contract_end(ctx) -> pd.DataFrame:
     """Per contrat id: end date (S21.G00.62.001), motif (62.002), and the end date unless it is an annulation."""
+    return _per_run(ctx, "contract_end", _contract_end)
+
+
+def _contract_end(ctx) -> pd.DataFrame:
     fin = table(ctx, "S21.G00.62")
     if fin.empty:
         return pd.DataFrame({"end": pd.Series(dtype="datetime64[ms]"), "motif": pd.Series(dtype="string"),
@@ -118,12 +148,12 @@ def contract_end(ctx) -> pd.DataFrame:
 def by_contract_id(ctx, frame: pd.DataFrame, code: str) -> pd.Series:
     """A rubrique of the row's contract (rows under S21.G00.40, keyed by ``contrat_id``)."""
     contrat = ctx.table(CONTRAT)
-    return frame["contrat_id"].map(pd.Series(col(contrat, code).to_numpy(), index=contrat["id"].to_numpy()))
+    return by_id(frame["contrat_id"], pd.Series(col(contrat, code).to_numpy(), index=contrat["id"].to_numpy()))
 
 
 def end_of_contract(ctx, frame: pd.DataFrame, what: str, key: str = "contrat_id") -> pd.Series:
     """An attribute of the end of the row's contract (see :func:`contract_end`), by contrat id column ``key``."""
-    return frame[key].map(contract_end(ctx)[what]) if len(frame) else pd.Series(dtype="object")
+    return by_id(frame[key], contract_end(ctx)[what]) if len(frame) else pd.Series(dtype="object")
 
 
 def contract_by_number(ctx, frame: pd.DataFrame, number: str, codes: list[str]) -> pd.DataFrame:
@@ -162,11 +192,11 @@ def found(ctx, block: str, frame: pd.DataFrame, mask, rubrique: str | None = Non
     value = np.full(len(rows), None, dtype=object)
     if len(rows):
         if f"{rubrique}#line" in frame.columns:
-            own = frame[f"{rubrique}#line"].to_numpy(dtype="float64", na_value=np.nan)[selected]
+            own = frame[f"{rubrique}#line"][selected].to_numpy(dtype="float64", na_value=np.nan)
             line = np.where(np.isnan(own), line, np.nan_to_num(own)).astype("int64")
         text = ctx.text(block) if block in ctx.catalog.blocks else None
         if text is not None and rubrique in text.columns:
-            value = text[rubrique].to_numpy(dtype=object, na_value=None)[rows]
+            value = text[rubrique].take(rows).to_numpy(dtype=object, na_value=None)
     return pd.DataFrame({"line": line, "instance": frame["id"].to_numpy()[selected], "rubrique": rubrique,
                          "value": value})
 
@@ -179,8 +209,7 @@ def missing_child(parent: pd.DataFrame, child: pd.DataFrame, parent_key: str, ch
 
 def later_duplicates(frame: pd.DataFrame, keys: list[pd.Series]) -> pd.Series:
     """True for the rows whose key repeats an earlier row's key (missing key parts compare equal)."""
-    key = pd.DataFrame({i: k.astype("object").fillna("\0").to_numpy() for i, k in enumerate(keys)},
-                       index=frame.index)
+    key = pd.DataFrame({i: k.array for i, k in enumerate(keys)}, index=frame.index)
     return key.duplicated(keep="first")
 
 
@@ -304,7 +333,7 @@ def pay_period_order(ctx):
 def pay_period_after_contract_end(ctx):
     rem, contract = _remuneration(ctx, [])
     end = day(rem, "S21.G00.51.002")
-    contract_end_day = pd.to_datetime(contract["contrat_id"].map(contract_end(ctx)["effective_end"]))
+    contract_end_day = pd.to_datetime(by_id(contract["contrat_id"], contract_end(ctx)["effective_end"]))
     gross = is_in(rem, "S21.G00.51.011", GROSS_TYPES) & truth(num(rem, "S21.G00.51.013") != 0)
     late = truth(end > contract_end_day + pd.Timedelta(days=2))
     return found(ctx, REMUNERATION, rem, gross & _in_month(ctx, rem, end) & late, "S21.G00.51.002")

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from ..registry import rule
-from .remuneration import (CONTRAT, ETABLISSEMENT, MENSUELLES, REQUIRED_TYPES, by_contract_id, contract_by_number,
-                           contract_end, day, found, has, is_in, later_duplicates, missing_child, nature_in, num,
-                           of_declaration, table, truth, txt, versions_with)
+from .conditions import model_allows
+from .remuneration import (CONTRAT, ETABLISSEMENT, MENSUELLES, REQUIRED_TYPES, by_contract_id, by_id,
+                           contract_by_number, contract_end, day, found, has, is_in, later_duplicates, missing_child,
+                           nature_in, num, of_declaration, table, truth, txt, versions_with)
 
 TEST = "tests/rules/coherence/test_signals.py::"
 
@@ -166,7 +167,8 @@ def public_employer_unemployment_management(ctx):
 @rule("S21.G00.40.043/SIG-11", scope="block", test=TEST + "test_fails")
 def accident_rate_iff_risk(ctx):
     contrat = ctx.table(CONTRAT)
-    return found(ctx, CONTRAT, contrat, is_in(contrat, "S21.G00.40.040", ["999ZZ"]) == has(contrat, "S21.G00.40.043"),
+    mismatch = truth(is_in(contrat, "S21.G00.40.040", ["999ZZ"])) == truth(has(contrat, "S21.G00.40.043"))
+    return found(ctx, CONTRAT, contrat, mismatch & truth(model_allows(ctx, contrat, "S21.G00.40.043")),
                  "S21.G00.40.043")
 
 
@@ -358,7 +360,7 @@ def base_31_within_contract_activity(ctx):
     links = pd.DataFrame({"individu_id": aff["individu_id"], "ident": txt(aff, "S21.G00.70.012"),
                           "nature": by_contract_id(ctx, aff, "S21.G00.40.007").astype("string"),
                           "start": pd.to_datetime(by_contract_id(ctx, aff, "S21.G00.40.001")),
-                          "end": pd.to_datetime(aff["contrat_id"].map(ends)).fillna(
+                          "end": pd.to_datetime(by_id(aff["contrat_id"], ends)).fillna(
                               pd.to_datetime(of_declaration(ctx, aff, "month_end")))})
     pairs = pd.DataFrame({"row": oc.index, "individu_id": oc["individu_id"].to_numpy(),
                           "ident": txt(oc, "S21.G00.78.005").to_numpy(),

@@ -135,3 +135,10 @@ def test_any_value_is_read_back_exactly(tmp_path_factory, values, newline):
     assert parsed.issues == []
     got = [v for c, v in parsed.records() if c.startswith("S21.G00.30.")]
     assert got == values
+
+
+@given(text=st.text(alphabet=st.characters(max_codepoint=255), max_size=200))
+def test_latin1_transcoding_equals_python_codecs(text):
+    from dsn_parser.source import latin1_to_utf8
+
+    assert bytes(latin1_to_utf8(text.encode("iso-8859-1"))) == text.encode("utf-8")

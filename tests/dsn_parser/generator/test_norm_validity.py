@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from dsn_parser import load_catalog
 from dsn_parser.generator import generate_company
 
 from .helpers import block_bounds, build_tree, field_types
@@ -57,6 +58,12 @@ def test_norm_version_written_as_given():
     assert field_types()["S10.G00.00.006"].values == {"P24V01"}
 
 
+def mensuelle_forbidden_blocks() -> set[str]:
+    """Blocks the DSN-Val "DSN Mensuelle" model forbids, whatever the workbook's cardinality says."""
+    refinements = load_catalog("P24V01").usage["models"]["DSN Mensuelle"]["refinements"]
+    return {target for target, r in refinements.items() if r["kind"] == "block" and r["usage"] == "Forbidden"}
+
+
 def test_blocks_in_tree_order_with_norm_cardinalities(company, two_sites):
     bounds = block_bounds()
     for name, records in documents(company, two_sites):
@@ -64,10 +71,13 @@ def test_blocks_in_tree_order_with_norm_cardinalities(company, two_sites):
             if name in ("arret", "reprise", "fctu"):
                 continue  # the workbook's cardinalities describe the mensuelle (04/05 forbid 50/71)
             nodes = [envoi] + [n for block in bounds for n in envoi.all(block)]
+            forbidden = mensuelle_forbidden_blocks()
             for node in nodes:
                 for block, (parent, low, high) in bounds.items():
                     if parent == node.block and block[:3] != "S89":
                         count = sum(1 for child in node.children if child.block == block)
+                        if block in forbidden:  # the mensuelle model forbids it (DSN-Val usage)
+                            low, high = 0, 0
                         assert low <= count <= high, (name, node.block, node.line, block, count)
 
 

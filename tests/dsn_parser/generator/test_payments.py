@@ -28,7 +28,8 @@ def base31_by_contract(establishment):
         assert sorted(b.get("005") for b in bases) == sorted(affiliations)
         for base in bases:
             assert base.get("004") == "0.00"
-            assert base.get("002")[:2] == "01" and base.get("002")[2:] == base.get("003")[2:]
+            start, end = base.get("002"), base.get("003")  # within one calendar month (SIG-11)
+            assert start[2:] == end[2:] and start[:2] <= end[:2]
             cotisations = [c for c in base.children if c.block == "S21.G00.81"]
             assert [c.get("001") for c in cotisations] == ["059"]
             totals[adhesion[affiliations[base.get("005")].get("013")]] += cotisations[0].amount("004")

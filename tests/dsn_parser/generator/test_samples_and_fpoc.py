@@ -43,9 +43,11 @@ def test_lot_and_annule_remplace():
     assert "S96.G51.00.002,'2'" in lot
     replaced = (SAMPLES / "mensuelle_P25V01_202503_annule_remplace.dsn").read_text(encoding="iso-8859-1")
     original = (SAMPLES / "mensuelle_P25V01_202503.dsn").read_text(encoding="iso-8859-1").splitlines()
-    date = next(line for line in original if line.startswith("S20.G00.05.007")).split("'")[1]
-    order = next(line for line in original if line.startswith("S20.G00.05.004")).split("'")[1]
-    assert "S20.G00.05.002,'03'" in replaced and f"S20.G00.05.006,'{date}{order}'" in replaced
+    # a mensuelle replaces the one of the same SIREN, establishment, month and fraction; its model forbids
+    # naming the replaced declaration (S20.G00.05.006, DSN-Val usage "DSN Mensuelle")
+    for prefix in ("S20.G00.05.003", "S20.G00.05.005", "S21.G00.06.001", "S21.G00.11.001"):
+        assert next(line for line in original if line.startswith(prefix)) in replaced.splitlines()
+    assert "S20.G00.05.002,'03'" in replaced and "S20.G00.05.006" not in replaced
 
 
 def test_fpoc_matches_referential(company):

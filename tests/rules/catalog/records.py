@@ -1,9 +1,7 @@
 """Record helpers for the catalog, identifier and referential rule tests.
 
-``clean()`` is the generated mensuelle of tests/rules/support.py with three generator defects worked around
-(see the validation report): S21.G00.62.003 and the S21.G00.63 préavis blocks, forbidden in a mensuelle by
-the DSN-Val usage, are removed; IBANs get a valid French RIB key; organism, délégataire and Urssaf codes are
-taken from the shipped 2021 referentials.
+``clean()`` is the generated mensuelle of tests/rules/support.py, as is: the generator follows the DSN-Val
+usage, writes valid RIB keys and takes its organism, délégataire and Urssaf codes from the 2021 referentials.
 """
 from __future__ import annotations
 
@@ -12,27 +10,14 @@ from pathlib import Path
 from dsn_parser import read_dsn
 from dsn_parser.writer import write_records
 from rules import REGISTRY, validate
-from tests.rules.support import clean_monthly, fix_totals
+from tests.rules.support import clean_monthly
 
-VALID_IBAN = "FR7630006000011234567890189"
-PREVOYANCE, DELEGATE, URSSAF = "P0012", "DAERO1", "75357004300012"
 MODULES = {"rules.catalog_checks", "rules.identifiers", "rules.referentials", "rules.syntax"}
-REPLACEMENTS = {"S21.G00.20.004": VALID_IBAN, "S21.G00.15.002": PREVOYANCE, "S21.G00.15.003": DELEGATE,
-                "S21.G00.20.008": DELEGATE}
 
 
 def clean(employees: int = 4) -> list[tuple[str, str]]:
-    """The generated mensuelle, made clean for the rules of this part (see the module docstring)."""
-    records = clean_monthly(employees)
-    generated_prevoyance = next(v for c, v in records if c == "S21.G00.15.002")
-    out = []
-    for code, value in records:
-        if code == "S21.G00.62.003" or code.startswith("S21.G00.63."):
-            continue
-        if code == "S21.G00.20.001":
-            value = PREVOYANCE if value == generated_prevoyance else URSSAF if value.isdigit() else value
-        out.append((code, REPLACEMENTS.get(code, value)))
-    return fix_totals(out)
+    """The generated clean mensuelle (see the module docstring)."""
+    return clean_monthly(employees)
 
 
 def instance_span(records: list[tuple[str, str]], block: str, occurrence: int = 0) -> tuple[int, int]:

@@ -9,15 +9,9 @@ from dsn_parser.writer import Record, write_records
 from rules import REGISTRY, validate
 from tests.rules.support import clean_monthly, codes, fix_totals, insert_after, positions
 
-DGFIP_ENTITY = ("S21.G00.20.002", "DGFIP_PAS")
-
-
 def clean() -> list[Record]:
-    """The generated clean mensuelle, with the DGFIP payment's mandatory entity (S21.G00.20.002/CCH-11) that the
-    generator leaves out."""
-    records = clean_monthly()
-    dgfip = next(i for i, (c, v) in enumerate(records) if c == "S21.G00.20.001" and v == "DGFIP")
-    return fix_totals(records[:dgfip + 1] + [DGFIP_ENTITY] + records[dgfip + 1:])
+    """The generated clean mensuelle."""
+    return clean_monthly()
 
 
 def instances(records: list[Record], block: str) -> list[tuple[int, int]]:

@@ -42,7 +42,8 @@ CASES = [
     ("S21.G00.60.010/CCH-11", lambda r: arret(r, ("S21.G00.60.010", "04032025"))),
     ("S21.G00.60.011/CCH-12", lambda r: arret(signalement(r, "05"), ("S21.G00.60.010", "10032025"),
                                               ("S21.G00.60.011", "02"))),
-    ("S21.G00.60.012/CCH-11", lambda r: arret(r, ("S21.G00.60.001", "06"))),
+    # the mensuelle model forbids 60.012, so the control is checked in a signalement d'arrêt (nature 04)
+    ("S21.G00.60.012/CCH-11", lambda r: arret(put(r, "S20.G00.05.001", "04"), ("S21.G00.60.001", "06"))),
     ("S21.G00.65.002/CCH-11", lambda r: suspension(r, ("S21.G00.65.002", "01022025"), contract=1)),
     ("S21.G00.65.002/CCH-13", lambda r: suspension(r, ("S21.G00.65.002", "16032025"), ("S21.G00.65.003", "20032025"),
                                                    contract=2)),

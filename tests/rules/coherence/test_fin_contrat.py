@@ -1,11 +1,29 @@
-"""End-of-contract coherence controls (S21.G00.62, 63): each fails on one edit of the clean mensuelle, whose
-third employee resigns (motif 059) on 15 March 2025 after a worked notice."""
+"""End-of-contract coherence controls (S21.G00.62, 63): each fails on one edit of the clean file, whose third
+employee resigns (motif 059) on 15 March 2025 after a worked notice. The mensuelle model forbids the notice
+blocks (S21.G00.63) and 62.003/62.004, so the baseline is the generated file with them, declared as an FCTU
+(nature 07), whose model allows them."""
 from __future__ import annotations
+
+from datetime import date
+from functools import cache
 
 import pytest
 
+from dsn_parser.generator.company import make_company
+from dsn_parser.generator.monthly import monthly_records
 from tests.rules.coherence.records import add_block, codes_tested_by, edits, put
-from tests.rules.coherence.test_remuneration import baseline, reported
+from tests.rules.coherence.test_remuneration import reported
+from tests.rules.support import MONTH
+
+
+@cache
+def _baseline() -> tuple:
+    company = make_company(seed=7, employees=4, months=3, start_month=date(2025, 1, 1), norm="P25V01")
+    return tuple(put(monthly_records(company, MONTH, keep_forbidden=True), "S20.G00.05.001", "07"))
+
+
+def baseline() -> list:
+    return list(_baseline())
 
 LEAVER = 2  # contract occurrence of the employee whose contract ends
 

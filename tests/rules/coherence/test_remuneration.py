@@ -2,8 +2,6 @@
 file passes every part-C control (arret, fin_contrat, affiliation, bases, signals use the same baseline)."""
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
 from dsn_parser import read_dsn
@@ -13,42 +11,10 @@ from tests.rules.coherence.records import add_block, clean, codes_tested_by, edi
 from tests.rules.support import fix_totals
 
 PART_C = ("remuneration", "arret", "fin_contrat", "affiliation", "bases", "signals")
-NET_SOCIAL = [("S21.G00.58.003", "03"), ("S21.G00.58.004", "1000.00")]
-
-
-@cache
-def _baseline() -> tuple:
-    """The clean mensuelle with what the generator leaves out or gets wrong for part-C controls (see report):
-    the PAS rate id (50.008) with a DGFIP rate, a montant net social (58 type 03) per versement, a notice
-    starting on its notification date, and base 31 periods that end with the contract."""
-    out, end, notified, base_code, versement_open = [], None, None, None, False
-    for code, value in clean():
-        block = code[:10]
-        if code == "S21.G00.30.001":
-            end = None
-        if versement_open and block > "S21.G00.58":
-            out += NET_SOCIAL
-            versement_open = False
-        if code == "S21.G00.50.001":
-            versement_open = True
-        if code == "S21.G00.62.001":
-            end = value
-        if code == "S21.G00.62.003":
-            notified = value
-        if code == "S21.G00.63.002" and notified:
-            value = notified
-        if code == "S21.G00.78.001":
-            base_code = value
-        if code == "S21.G00.78.003" and base_code == "31" and end and end[2:] == value[2:]:
-            value = end
-        out.append((code, value))
-        if code == "S21.G00.50.007" and value == "01":
-            out.append(("S21.G00.50.008", "123456789"))
-    return tuple(fix_totals(out))
 
 
 def baseline() -> list:
-    return list(_baseline())
+    return clean()
 
 
 def part_c_rules():
