@@ -17,6 +17,11 @@ def positions(buf: np.ndarray, byte: int, at_least: bool = False) -> np.ndarray:
     return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
 
+def bytes_count(buf: np.ndarray, byte: int) -> int:
+    """How many bytes equal ``byte``, counted chunk by chunk."""
+    return sum(int(np.count_nonzero(buf[start:start + CHUNK] == byte)) for start in range(0, len(buf), CHUNK))
+
+
 def is_utf8(raw: bytes) -> bool:
     """True when ``raw`` is valid UTF-8, checked chunk by chunk without keeping the decoded text."""
     import codecs

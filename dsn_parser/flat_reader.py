@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from .bytescan import positions
+from .bytescan import bytes_count, positions
 from .issues import SyntaxIssue, issue
 from .raw import RawRubriques
 
@@ -43,7 +43,9 @@ def split_lines(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[SyntaxIss
     """Start and end offsets (end excluded, CR of CRLF excluded) of every physical line, and line-end issues."""
     issues: list[SyntaxIssue] = []
     separators = positions(buf, _LF)
-    carriage_returns = positions(buf, _CR)
+    # carriage returns are looked for only when the file has more than its CRLF line ends
+    crlf = int(np.count_nonzero(buf[np.maximum(separators - 1, 0)] == _CR)) if len(separators) else 0
+    carriage_returns = positions(buf, _CR) if bytes_count(buf, _CR) > crlf else np.empty(0, dtype=np.int64)
     if len(separators) == 0 and len(carriage_returns):
         separators = carriage_returns
         issues.append(issue("bare_cr", 1))
@@ -99,24 +101,27 @@ def read_flat(data: bytes) -> tuple[RawRubriques, list[SyntaxIssue]]:
 
     keep = ok[candidates]
     del ok, shaped, length, first
-    rows = candidates[keep]
-    del candidates
-    block = _decimal(prefix, keep, (1, 2, 5, 6, 8, 9))
-    number = _decimal(prefix, keep, (11, 12, 13))
+    if keep.all():  # the usual case: no copy
+        rows = candidates
+    else:
+        rows = candidates[keep]
+        prefix = (prefix[0][keep], prefix[1][keep])
+    del candidates, keep
+    block = _decimal(prefix, (1, 2, 5, 6, 8, 9))
+    number = _decimal(prefix, (11, 12, 13))
     del prefix
     values = _values(data, starts[rows] + _PREFIX, ends[rows] - 1)
     issues.sort(key=lambda i: (i.line or 0))
     return RawRubriques((rows + 1).astype(np.int32), block, number, values, stride=2), issues
 
 
-def _decimal(prefix: tuple[np.ndarray, np.ndarray], keep: np.ndarray, offsets: tuple[int, ...]) -> np.ndarray:
-    """The number written by the digits at ``offsets`` of the prefix, for the kept lines (int32)."""
-    words = {offset // 8: prefix[offset // 8][keep] for offset in offsets}
-    total = np.zeros(int(keep.sum()), dtype=np.int32)
+def _decimal(prefix: tuple[np.ndarray, np.ndarray], offsets: tuple[int, ...]) -> np.ndarray:
+    """The number written by the digits at ``offsets`` of the 16-byte prefixes (int32)."""
+    total = np.zeros(len(prefix[0]), dtype=np.uint64)
     for offset in offsets:
-        total *= 10
-        total += ((words[offset // 8] >> np.uint64(8 * (offset % 8))) & np.uint64(0x0F)).astype(np.int32)
-    return total
+        total *= np.uint64(10)
+        total += (prefix[offset // 8] >> np.uint64(8 * (offset % 8))) & np.uint64(0x0F)
+    return total.astype(np.int32)
 
 
 def _values(data: bytes, value_starts: np.ndarray, value_ends: np.ndarray) -> pa.Array:

@@ -51,30 +51,23 @@ def _decode_utf8_reporting(raw: bytes, path: Path) -> tuple[bytes, list[SyntaxIs
     return "".join(out).encode("utf-8"), issues
 
 
-def detect_encoding(raw: bytes) -> str:
-    """ASCII, UTF-8 (BOM, or mostly well-formed multi-byte sequences) or ISO-8859-1 (the norm's default)."""
-    if raw.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if raw.isascii():
-        return "ascii"
-    if is_utf8(raw):
-        return "utf-8"
-    # Mostly UTF-8 with a few broken sequences, or Latin-1? Count the bytes in well-formed sequences.
-    buf = np.frombuffer(raw, dtype=np.uint8)
-    high = positions(buf, 0x80, at_least=True)
+def mostly_utf8(buf: np.ndarray, high: np.ndarray) -> bool:
+    """Whether the bytes >= 0x80 (at ``high``) mostly form UTF-8 two-byte sequences (a UTF-8 file with a few
+    broken bytes) rather than Latin-1 letters."""
     following = buf[np.minimum(high + 1, len(buf) - 1)]
     lead2 = (buf[high] >= 0xC2) & (buf[high] <= 0xDF) & (following >= 0x80) & (following <= 0xBF)
-    return "utf-8" if 2 * int(lead2.sum()) > len(high) // 2 else "iso-8859-1"
+    return 2 * int(lead2.sum()) > len(high) // 2
 
 
-def latin1_to_utf8(raw: bytes) -> bytes | np.ndarray:
-    """Transcode ISO-8859-1 bytes to UTF-8: each byte >= 0x80 becomes two, the ASCII runs between them are
-    copied as slices (one memcpy per run; accented letters are rare in a DSN).
+def latin1_to_utf8(raw: bytes, high: np.ndarray | None = None) -> bytes | np.ndarray:
+    """Transcode ISO-8859-1 bytes to UTF-8: each byte >= 0x80 (at ``high``, found if not given) becomes two,
+    the ASCII runs between them are copied as slices (one memcpy per run; accented letters are rare).
 
     Returns a uint8 array (a buffer like bytes) to avoid one more copy of a large file.
     """
     buf = np.frombuffer(raw, dtype=np.uint8)
-    high = positions(buf, 0x80, at_least=True)
+    if high is None:
+        high = positions(buf, 0x80, at_least=True)
     if len(high) == 0:
         return raw
     out = np.empty(len(buf) + len(high), dtype=np.uint8)
@@ -99,23 +92,27 @@ def read_source(path: str | Path) -> Source:
         raw = path.read_bytes()
     except OSError as err:
         raise UnreadableFileError(path, f"fichier illisible ({err.strerror or err})") from err
-    if not raw.strip():
+    if re.search(rb"[^ \t\r\n]", raw) is None:  # stops at the first visible byte, no copy
         raise UnreadableFileError(path, "fichier vide")
-    if raw.lstrip(codecs.BOM_UTF8 + b" \t\r\n").startswith(b"<"):
-        declared = re.search(rb'^<\?xml[^>]*encoding=["\']([A-Za-z0-9_.-]+)', raw.lstrip(codecs.BOM_UTF8))
+    if re.match(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*<", raw):
+        declared = re.search(rb'^(?:\xef\xbb\xbf)?<\?xml[^>]*encoding=["\']([A-Za-z0-9_.-]+)', raw[:512])
         encoding = declared[1].decode("ascii").lower() if declared else "utf-8"
         return Source(path, "xml", encoding, raw, len(raw))
-    encoding = detect_encoding(raw)
+    # ISO-8859-1 by default; UTF-8 detected (BOM, valid, or mostly well-formed); the encoding is recorded
     issues: list[SyntaxIssue] = []
-    if encoding == "ascii":
-        data = raw
-    elif encoding == "utf-8-sig":
+    if raw.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
         data, issues = _decode_utf8_reporting(raw[len(codecs.BOM_UTF8):], path)
-    elif encoding == "utf-8":
-        if is_utf8(raw):
-            data = raw
-        else:
-            data, issues = _decode_utf8_reporting(raw, path)
+    elif raw.isascii():
+        encoding, data = "ascii", raw
+    elif is_utf8(raw):
+        encoding, data = "utf-8", raw
     else:
-        data = latin1_to_utf8(raw)
+        buf = np.frombuffer(raw, dtype=np.uint8)
+        high = positions(buf, 0x80, at_least=True)
+        if mostly_utf8(buf, high):
+            encoding = "utf-8"
+            data, issues = _decode_utf8_reporting(raw, path)
+        else:
+            encoding, data = "iso-8859-1", latin1_to_utf8(raw, high)
     return Source(path, "flat", encoding, data, len(raw), issues)

@@ -12,6 +12,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from dsn_parser import load_catalog
+
 from .context import Context
 from .referential_compiler import OUTPUT
 from .registry import rule
@@ -138,3 +140,16 @@ for _number, _family in (("11", "PREV"), ("12", "ASSU"), ("13", "MUT"), ("14", "
 def check_adhesion_delegate(ctx: Context) -> pd.DataFrame:
     frames = [_delegates(ctx, "S21.G00.15.003", "S21.G00.15.002", family) for family in DELEGATE_TABLES]
     return pd.concat(frames, ignore_index=True)
+
+
+def _external_referential_controls() -> dict[str, str]:
+    """The workbook's CRE controls this module cannot run: their referential (NAF, PCS-ESE, INSEE communes,
+    IDCC, countries…) is not shipped here, only the organism and payee tables are."""
+    implemented = {"S21.G00.15.002/CRE-11", "S21.G00.16.002/CRE-11", "S21.G00.20.001/CRE-11"}
+    return {code: f"needs the external referential of {control['target']} (not shipped; only the 2021 organism "
+                  "and payee tables are)"
+            for code, control in load_catalog("P24V01").controls.items()
+            if control["family"] == "CRE" and code not in implemented}
+
+
+NOT_APPLICABLE = _external_referential_controls()

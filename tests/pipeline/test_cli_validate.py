@@ -76,3 +76,20 @@ def test_html_and_text_reports_are_written_to_output(tmp_path):
     text = tmp_path / "rapport.txt"
     main(["validate", str(JIKENLABS), "--output", str(text)])
     assert "bloquante" in text.read_text(encoding="utf-8")
+
+
+def test_validate_with_the_matching_fpoc_sheet_reports_no_insurer_anomaly(capsys):
+    sheet = next(SAMPLES.glob("fpoc_*.xml"))
+    status = main(["validate", str(SAMPLES / "mensuelle_P25V01_202503.dsn"), "--fpoc", str(sheet), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)[0]
+    assert status == 0
+    assert not [a for a in report["anomalies"] if a["family"] == "FPOC"]
+
+
+def test_validate_with_a_broken_fpoc_sheet_reports_it_and_blocks(tmp_path, capsys):
+    sheet = tmp_path / "fpoc_broken.xml"
+    sheet.write_text("<LotFicheParam><FICHE>", encoding="utf-8")
+    status = main(["validate", str(SAMPLES / "mensuelle_P25V01_202503.dsn"), "--fpoc", str(sheet), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)[0]
+    assert status == 1
+    assert [a["code"] for a in report["anomalies"] if a["code"].startswith("FPOC-REF")] == ["FPOC-REF-01"]
