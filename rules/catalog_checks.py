@@ -342,12 +342,19 @@ def check_forbidden_rubriques(ctx: Context) -> list[Finding]:
                      if rubrique_usage(catalog, r.code, model) == "Forbidden"]
         if not forbidden:
             continue
-        rows = np.flatnonzero(np.isin(parsed.instances.row_instance, ids))
         numbers = {int(code[-3:]): code for code in forbidden}
-        for row in rows[np.isin(parsed.raw.number[rows], list(numbers))]:
-            findings.append(Finding(line=int(parsed.raw.line[row]), instance=int(parsed.instances.row_instance[row]),
-                                    rubrique=numbers[int(parsed.raw.number[row])],
-                                    value=parsed.raw.value[int(row)].as_py(), fields=_model_fields(block, model)))
+        holders = [_shared(ctx, "holders", _present_instances).get(block_key(block) * 1000 + n) for n in numbers]
+        if all(h is None for h in holders):
+            continue
+        mark = np.zeros(len(parsed.instances), dtype=bool)
+        mark[ids] = True
+        inst = parsed.instances.row_instance
+        candidates = np.flatnonzero(np.isin(parsed.raw.number, list(numbers)) & (inst >= 0))
+        rows = candidates[mark[inst[candidates]]]
+        for row, value in zip(rows.tolist(), parsed.raw.take(rows).to_pylist()):
+            findings.append(Finding(line=int(parsed.raw.line[row]), instance=int(inst[row]),
+                                    rubrique=numbers[int(parsed.raw.number[row])], value=value,
+                                    fields=_model_fields(block, model)))
     return findings
 
 

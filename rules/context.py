@@ -78,15 +78,19 @@ class Context:
         if ind.empty:
             return {}
         missing = pd.Series(pd.NA, index=ind.index, dtype=pd.StringDtype())
-        matricule, ntt, nir = (ind.get(code, missing) for code in ("S21.G00.30.019", "S21.G00.30.020",
-                                                                   "S21.G00.30.001"))
-        if not self.options.unmask:
-            ntt, nir = (s.str.slice(0, 3) + s.str.slice(3).str.replace(r".", "*", regex=True) for s in (ntt, nir))
-        keys = ("ligne " + ind["line"].astype(str)).astype(pd.StringDtype())
-        keys = ("NIR " + nir).where(nir.notna(), keys)
-        keys = ("NTT " + ntt).where(ntt.notna(), keys)
-        keys = ("matricule " + matricule).where(matricule.notna(), keys)
-        return dict(zip(ind["id"].tolist(), keys.tolist()))
+        matricule = ind.get("S21.G00.30.019", missing)
+        keys = dict(zip(ind["id"][matricule.notna()].tolist(), ("matricule " + matricule.dropna()).tolist()))
+        others = ind[matricule.isna().to_numpy(dtype=bool)]  # usually none: the key is then built row by row
+        shown = (lambda value: value) if self.options.unmask else mask_nir
+        for i, ntt, nir, line in zip(others["id"].tolist(), others.get("S21.G00.30.020", missing).tolist(),
+                                     others.get("S21.G00.30.001", missing).tolist(), others["line"].tolist()):
+            if isinstance(ntt, str):
+                keys[i] = f"NTT {shown(ntt)}"
+            elif isinstance(nir, str):
+                keys[i] = f"NIR {shown(nir)}"
+            else:
+                keys[i] = f"ligne {line}"
+        return keys
 
     @cached_property
     def _labels(self) -> dict[int, str]:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from dsn_parser import ParsedFile
 
-from . import catalog_checks, coherence, fpoc, identifiers, payments, referentials, syntax  # noqa: F401  (registration of the rule modules)
+from . import catalog_checks, coherence, fpoc, identifiers, payments, platform, referentials, syntax  # noqa: F401  (registration of the rule modules)
 from .anomaly import Anomaly, anomalies_frame
 from .context import Context, ValidationOptions
 from .masking import mask_value

@@ -133,7 +133,8 @@ def general_part_not_on_msa(ctx):
 @rule("S20.G00.05.009/CCH-11", scope="declaration", test=TEST)
 def business_id_not_a_nir(ctx):
     decl, ind = _decl(ctx), ctx.text(INDIVIDU)
-    nirs = set(zip(ind["declaration_id"], ind["S21.G00.30.001"].dropna()))
+    with_nir = ind[ind["S21.G00.30.001"].notna()]
+    nirs = set(zip(with_nir["declaration_id"], with_nir["S21.G00.30.001"]))
     bad = np.array([(d, v) in nirs for d, v in zip(decl["id"], decl["S20.G00.05.009"])], dtype=bool)
     return findings(ctx, DECLARATION, bad, "S20.G00.05.009")
 

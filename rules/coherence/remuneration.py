@@ -179,7 +179,9 @@ def previous_numbers(ctx) -> set[tuple[int, str]]:
     previous = table(ctx, "S21.G00.45")
     if previous.empty:
         return set()
-    return set(zip(previous["individu_id"], txt(previous, "S21.G00.45.002").dropna()))
+    numbers = txt(previous, "S21.G00.45.002")
+    present = numbers.notna().to_numpy(dtype=bool)
+    return set(zip(previous["individu_id"].to_numpy()[present], numbers[present]))
 
 
 def found(ctx, block: str, frame: pd.DataFrame, mask, rubrique: str | None = None) -> pd.DataFrame:
