@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from dsn_parser import read_dsn
 from dsn_parser.writer import Record, write_records
 from rules import REGISTRY, validate
@@ -80,3 +82,28 @@ def reported(records: list[Record], tmp_path: Path, rule_codes) -> set[str]:
 
 
 __all__ = ["reported", "add_block", "clean", "codes_tested_by", "edits", "instances", "positions", "put"]
+
+
+def control_case_tests(module: str, cases: list, passing: list) -> tuple:
+    """The tests every control-table module runs, built once here: each case makes its control fire (and the
+    clean file does not), each passing edit leaves it silent, and every control the module's rules register
+    has a case. A module binds them with
+    ``clean_codes, test_control, test_control_passes, test_every_control_has_a_case = control_case_tests(…)``."""
+
+    @pytest.fixture(scope="module")
+    def clean_codes(tmp_path_factory):
+        return reported(clean(), tmp_path_factory.mktemp("clean"), codes_tested_by(module))
+
+    @pytest.mark.parametrize(("code", "mutate"), cases, ids=[c for c, _m in cases])
+    def test_control(code, mutate, clean_codes, tmp_path):
+        assert code not in clean_codes
+        assert code in reported(mutate(clean()), tmp_path, [code])
+
+    @pytest.mark.parametrize(("code", "mutate"), passing, ids=[f"{c}-{i}" for i, (c, _m) in enumerate(passing)])
+    def test_control_passes(code, mutate, tmp_path):
+        assert code not in reported(mutate(clean()), tmp_path, [code])
+
+    def test_every_control_has_a_case():
+        assert codes_tested_by(module) == {c for c, _m in cases}
+
+    return clean_codes, test_control, test_control_passes, test_every_control_has_a_case

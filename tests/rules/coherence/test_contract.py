@@ -3,9 +3,7 @@ file passes them all. The first contract of the clean file is a private-law CDI 
 outside the public service (40.026 = 99), with its work place the establishment itself."""
 from __future__ import annotations
 
-import pytest
-
-from tests.rules.coherence.records import add_block, clean, codes_tested_by, edits, instances, reported
+from tests.rules.coherence.records import add_block, control_case_tests, edits, instances
 from tests.rules.support import fix_totals
 
 OTHER_SIRET = "73282932000074"
@@ -126,21 +124,5 @@ PASSING = [
 MODULE = "tests/rules/coherence/test_contract.py"
 
 
-@pytest.fixture(scope="module")
-def clean_codes(tmp_path_factory):
-    return reported(clean(), tmp_path_factory.mktemp("clean"), codes_tested_by(MODULE))
-
-
-@pytest.mark.parametrize(("code", "mutate"), CASES, ids=[c for c, _m in CASES])
-def test_control(code, mutate, clean_codes, tmp_path):
-    assert code not in clean_codes
-    assert code in reported(mutate(clean()), tmp_path, [code])
-
-
-@pytest.mark.parametrize(("code", "mutate"), PASSING, ids=[f"{c}-{i}" for i, (c, _m) in enumerate(PASSING)])
-def test_control_passes(code, mutate, tmp_path):
-    assert code not in reported(mutate(clean()), tmp_path, [code])
-
-
-def test_every_control_has_a_case():
-    assert codes_tested_by(MODULE) == {c for c, _m in CASES}
+clean_codes, test_control, test_control_passes, test_every_control_has_a_case = control_case_tests(
+    MODULE, CASES, PASSING)

@@ -2,9 +2,7 @@
 passes them all."""
 from __future__ import annotations
 
-import pytest
-
-from tests.rules.coherence.records import add_block, clean, codes_tested_by, edits, put, reported
+from tests.rules.coherence.records import add_block, clean, control_case_tests, edits, put
 from tests.rules.support import fix_totals
 
 NIR = "2910360704270"  # the first employee's NIR in the clean file
@@ -65,21 +63,5 @@ PASSING = [
 MODULE = "tests/rules/coherence/test_declaration.py"
 
 
-@pytest.fixture(scope="module")
-def clean_codes(tmp_path_factory):
-    return reported(clean(), tmp_path_factory.mktemp("clean"), codes_tested_by(MODULE))
-
-
-@pytest.mark.parametrize(("code", "mutate"), CASES, ids=[c for c, _m in CASES])
-def test_control(code, mutate, clean_codes, tmp_path):
-    assert code not in clean_codes
-    assert code in reported(mutate(clean()), tmp_path, [code])
-
-
-@pytest.mark.parametrize(("code", "mutate"), PASSING, ids=[c for c, _m in PASSING])
-def test_control_passes(code, mutate, tmp_path):
-    assert code not in reported(mutate(clean()), tmp_path, [code])
-
-
-def test_every_control_has_a_case():
-    assert codes_tested_by(MODULE) == {c for c, _m in CASES}
+clean_codes, test_control, test_control_passes, test_every_control_has_a_case = control_case_tests(
+    MODULE, CASES, PASSING)
