@@ -5,7 +5,6 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from pathlib import Path
 
 from .norm_compiler import CATALOG_DIR
 

@@ -12,7 +12,7 @@ from .catalog import Catalog
 from .hierarchy import BlockIndex, Instances
 from .issues import SyntaxIssue
 from .raw import RawRubriques, block_key, rubrique_code
-from .tables import TableBuilder, table_name
+from .tables import TableBuilder
 
 VERSION_RUBRIQUE = "S10.G00.00.006"
 
@@ -62,8 +62,9 @@ class ParsedFile:
 
     def rubriques(self) -> pd.DataFrame:
         """The long form: one row per rubrique line (line, rubrique code, value, instance id, known)."""
-        codes = pd.Series(self.raw.block * 1000 + self.raw.number).map(
-            lambda key: rubrique_code(key // 1000, key % 1000))
+        keys = pd.Series(self.raw.block * 1000 + self.raw.number)
+        names = {key: rubrique_code(key // 1000, key % 1000) for key in keys.unique().tolist()}
+        codes = keys.map(names)
         return pd.DataFrame({
             "line": self.raw.line,
             "rubrique": codes.astype(pd.StringDtype()),
@@ -135,10 +136,6 @@ class ParsedFile:
                              for d in self.declarations()],
         }
 
-    @staticmethod
-    def table_name(block: str) -> str:
-        """Readable table name of a block code."""
-        return table_name(block)
 
 
 def _text(value) -> str | None:

@@ -68,3 +68,10 @@ def test_absent_block_gives_an_empty_table_with_its_columns(monthly):
 def test_table_names_are_readable():
     assert table_name("S21.G00.30") == "individu" and table_name("S21.G00.55") == "composant_versement"
     assert table_name("S21.G00.13") == "s21_g00_13"
+
+
+def test_long_form_holds_every_rubrique_line(monthly):
+    rows = monthly.rubriques()
+    assert len(rows) == monthly.rubrique_count
+    assert list(zip(rows["rubrique"], rows["value"])) == monthly.records()
+    assert rows["line"].is_monotonic_increasing and (rows["instance_id"] >= 0).all() and rows["known"].all()

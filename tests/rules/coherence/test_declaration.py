@@ -2,7 +2,7 @@
 passes them all."""
 from __future__ import annotations
 
-from tests.rules.coherence.records import add_block, clean, control_case_tests, edits, put
+from tests.rules.coherence.records import add_block, control_case_tests, edits, put
 from tests.rules.support import fix_totals
 
 NIR = "2910360704270"  # the first employee's NIR in the clean file
