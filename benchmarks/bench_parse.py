@@ -49,6 +49,22 @@ def measure(path: Path) -> dict:
             "peak_rss_mb": round(peak_kib / 1024)}
 
 
+def measure_each(script: str, employees: list[int], out: Path) -> list[dict]:
+    """Run ``script --measure FILE`` in a fresh subprocess for each generated file size; its JSON rows."""
+    rows = []
+    for count in employees:
+        path = generate(count, out)
+        result = subprocess.run([sys.executable, script, "--measure", str(path)], check=True,
+                                capture_output=True, text=True)
+        rows.append({"employees": count, **json.loads(result.stdout)})
+    return rows
+
+
+def machine() -> str:
+    """The line that says where the figures were measured."""
+    return f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--employees", type=int, nargs="+", default=[10_000, 100_000])
@@ -58,13 +74,8 @@ def main() -> int:
     if args.measure:
         print(json.dumps(measure(args.measure)))
         return 0
-    rows = []
-    for employees in args.employees:
-        path = generate(employees, args.out)
-        result = subprocess.run([sys.executable, __file__, "--measure", str(path)], check=True,
-                                capture_output=True, text=True)
-        rows.append({"employees": employees, **json.loads(result.stdout)})
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    rows = measure_each(__file__, args.employees, args.out)
+    print(machine())
     print("| employees | file size | rubriques | read s | to tables s | rubriques/s | peak RSS MB |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -21,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_parse import generate  # noqa: E402
+from bench_parse import machine, measure_each  # noqa: E402
 
 
 def _timed(check, module: str, spent: Counter):
@@ -69,13 +66,8 @@ def main() -> int:
     if args.measure:
         print(json.dumps(measure(args.measure)))
         return 0
-    rows = []
-    for employees in args.employees:
-        path = generate(employees, args.out)
-        result = subprocess.run([sys.executable, __file__, "--measure", str(path)], check=True,
-                                capture_output=True, text=True)
-        rows.append({"employees": employees, **json.loads(result.stdout)})
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    rows = measure_each(__file__, args.employees, args.out)
+    print(machine())
     print("| employees | rubriques | rules | anomalies | read s (CPU) | parse + validate s (CPU) | rubriques/s "
           "(per CPU s) | peak RSS MB |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
