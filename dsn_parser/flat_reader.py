@@ -64,28 +64,18 @@ def split_lines(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[SyntaxIss
     return starts, ends, issues
 
 
+_CHUNK_LINES = 1 << 16  # lines scanned per pass: the temporaries stay small and in cache
+
+
 def read_flat(data: bytes) -> tuple[RawRubriques, list[SyntaxIssue]]:
     """Split UTF-8 flat DSN bytes into rubrique rows (line, block key, number, value) and syntax issues."""
     buf = np.frombuffer(data, dtype=np.uint8)
     starts, ends, issues = split_lines(buf)
-    length = ends - starts
-    # Only lines long enough to hold "Sxx.Gyy.bb.rrr,'v'" are looked at: their 16-byte prefix is read as two
-    # little-endian 64-bit words (unaligned views of the buffer) and checked a whole word at a time.
-    candidates = np.flatnonzero(length >= _PREFIX + 1)
-    first = starts[candidates]
-    words = np.ndarray(shape=(max(len(buf) - 7, 0),), dtype="<u8", buffer=data, strides=(1,))
-    prefix = (words[first], words[first + 8])
-    shaped = buf[ends[candidates] - 1] == _QUOTE
-    for word, (fixed_mask, fixed, digit_mask, high_nibbles, thirties, sixes) in zip(prefix, _WORD_CHECKS):
-        shaped &= (word & fixed_mask) == fixed
-        # a byte b is a digit iff (b & 0xF0) == 0x30 and ((b + 6) & 0xF0) == 0x30 (no carry: b <= 0x3F)
-        shaped &= (word & high_nibbles) == thirties
-        shaped &= (((word & digit_mask) + sixes) & high_nibbles) == thirties
-    ok = np.zeros(len(starts), dtype=bool)
-    ok[candidates] = shaped
+    ok, block, number = _scan_prefixes(data, buf, starts, ends)
     bare_cr_lines = {i.line for i in issues if i.kind == "bare_cr" and len(starts) > 1}
     if bare_cr_lines:
         ok[np.array(sorted(bare_cr_lines), dtype=np.int64) - 1] = False
+    length = ends - starts
     empty = ok & (length == _PREFIX + 1)
     ok &= ~empty
 
@@ -98,30 +88,65 @@ def read_flat(data: bytes) -> tuple[RawRubriques, list[SyntaxIssue]]:
             issues.append(issue("blank_line", line, raw=raw))
         elif line not in bare_cr_lines:
             issues.append(issue("unreadable_line", line, raw=raw))
+    del length, empty
 
-    keep = ok[candidates]
-    del ok, shaped, length, first
-    if keep.all():  # the usual case: no copy
-        rows = candidates
+    if ok.all():  # the usual case: no copy
+        lines = np.arange(1, len(ok) + 1, dtype=np.int32)
+        values = _values(data, starts + _PREFIX, ends - 1)
     else:
-        rows = candidates[keep]
-        prefix = (prefix[0][keep], prefix[1][keep])
-    del candidates, keep
-    block = _decimal(prefix, (1, 2, 5, 6, 8, 9))
-    number = _decimal(prefix, (11, 12, 13))
-    del prefix
-    values = _values(data, starts[rows] + _PREFIX, ends[rows] - 1)
+        rows = np.flatnonzero(ok)
+        lines = (rows + 1).astype(np.int32)
+        block, number = block[rows], number[rows]
+        values = _values(data, starts[rows] + _PREFIX, ends[rows] - 1)
     issues.sort(key=lambda i: (i.line or 0))
-    return RawRubriques((rows + 1).astype(np.int32), block, number, values, stride=2), issues
+    return RawRubriques(lines, block, number, values, stride=2), issues
 
 
-def _decimal(prefix: tuple[np.ndarray, np.ndarray], offsets: tuple[int, ...]) -> np.ndarray:
-    """The number written by the digits at ``offsets`` of the 16-byte prefixes (int32)."""
-    total = np.zeros(len(prefix[0]), dtype=np.uint64)
-    for offset in offsets:
-        total *= np.uint64(10)
-        total += (prefix[offset // 8] >> np.uint64(8 * (offset % 8))) & np.uint64(0x0F)
-    return total.astype(np.int32)
+def _scan_prefixes(data: bytes, buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) \
+        -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per line: whether it has the shape ``Sxx.Gyy.bb.rrr,'…'``, its block key and its rubrique number.
+
+    The 16-byte prefix of a line is read as two little-endian 64-bit words (unaligned views of the buffer) and
+    checked a whole word at a time, a chunk of lines at a time. Lines too short to hold ``Sxx.Gyy.bb.rrr,'v'``
+    are not shaped (their block and number are meaningless).
+    """
+    count = len(starts)
+    ok = np.zeros(count, dtype=bool)
+    block = np.zeros(count, dtype=np.int32)
+    number = np.zeros(count, dtype=np.int16)
+    if len(buf) < _PREFIX + 1:
+        return ok, block, number
+    words = np.ndarray(shape=(len(buf) - 7,), dtype="<u8", buffer=data, strides=(1,))
+    for low in range(0, count, _CHUNK_LINES):
+        high = min(low + _CHUNK_LINES, count)
+        first, last = starts[low:high], ends[low:high]
+        shaped = (last - first) >= _PREFIX + 1
+        first = np.where(shaped, first, 0)
+        prefix = (words[first], words[first + 8])
+        shaped &= buf[last - 1] == _QUOTE
+        for word, (fixed_mask, fixed, digit_mask, high_nibbles, thirties, sixes) in zip(prefix, _WORD_CHECKS):
+            shaped &= (word & fixed_mask) == fixed
+            # a byte b is a digit iff (b & 0xF0) == 0x30 and ((b + 6) & 0xF0) == 0x30 (no carry: b <= 0x3F)
+            shaped &= (word & high_nibbles) == thirties
+            shaped &= (((word & digit_mask) + sixes) & high_nibbles) == thirties
+        ok[low:high] = shaped
+        block[low:high] = _decimal(prefix, (1, 2, 5, 6, 8, 9), np.int32)
+        number[low:high] = _decimal(prefix, (11, 12, 13), np.int16)
+    return ok, block, number
+
+
+def _decimal(prefix: tuple[np.ndarray, np.ndarray], offsets: tuple[int, ...], dtype) -> np.ndarray:
+    """The number written by the digits at ``offsets`` of the 16-byte prefixes, as ``dtype``.
+
+    Each digit is a strided byte column of the prefix words; the digits are already checked to be ASCII.
+    """
+    columns = [word.view(np.uint8).reshape(-1, 8) for word in prefix]
+    total = np.zeros(len(prefix[0]), dtype=dtype)
+    for position, offset in enumerate(offsets):
+        weight = 10 ** (len(offsets) - 1 - position)
+        total += np.multiply(columns[offset // 8][:, offset % 8], weight, dtype=dtype)
+    total -= dtype(48 * sum(10 ** k for k in range(len(offsets))))
+    return total
 
 
 def _values(data: bytes, value_starts: np.ndarray, value_ends: np.ndarray) -> pa.Array:

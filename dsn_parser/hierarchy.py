@@ -30,6 +30,7 @@ class BlockIndex:
     rank: np.ndarray  # depth-first position in the norm tree
     lookup: np.ndarray  # block key → index, -1 when unknown
     rubrique_keys: np.ndarray  # sorted block_key * 1000 + number of every catalog rubrique
+    slot: np.ndarray  # (block index + 1) * 1000 + number → position in rubrique_keys, -1 when not in the catalog
 
     @classmethod
     def of(cls, catalog: Catalog) -> BlockIndex:
@@ -75,7 +76,12 @@ class BlockIndex:
             lookup[block_key(code)] = i
         keys = np.array(sorted(block_key(code[:10]) * 1000 + int(code[11:14]) for code in catalog.rubriques),
                         dtype=np.int64)
-        return cls(codes, parent, optional, is_ancestor, rank, lookup, keys)
+        slot = np.full((n + 1) * 1000, -1, dtype=np.int16)
+        for position, key in enumerate(keys.tolist()):
+            block = int(lookup[key // 1000])
+            if block >= 0:
+                slot[(block + 1) * 1000 + key % 1000] = position
+        return cls(codes, parent, optional, is_ancestor, rank, lookup, keys, slot)
 
 
 _INDEXES: dict[int, tuple[Catalog, BlockIndex]] = {}
@@ -91,44 +97,64 @@ class Instances:
     last_line: np.ndarray
     first_row: np.ndarray  # first row (in RawRubriques) of each instance
     row_instance: np.ndarray  # int32 instance id per row, -1 for rows of unknown blocks
-    row_known: np.ndarray  # bool per row: the rubrique is in the catalog
+    row_rubrique: np.ndarray  # int16 per row: position of its rubrique in BlockIndex.rubrique_keys, -1 if unknown
 
     def __len__(self) -> int:
         return len(self.block)
+
+    @property
+    def row_known(self) -> np.ndarray:
+        """Bool per row: the rubrique is in the catalog."""
+        return self.row_rubrique >= 0
 
 
 def build_instances(raw: RawRubriques, blocks: BlockIndex, norm: str) -> tuple[Instances, list[SyntaxIssue]]:
     """Group rows into block instances, link each to its parent, and report unknown and misplaced blocks."""
     issues: list[SyntaxIssue] = []
-    row_block = blocks.lookup[np.clip(raw.block, 0, len(blocks.lookup) - 1)]
+    row_block = blocks.lookup[raw.block]  # block keys have six digits: always inside the lookup table
     known_block = row_block >= 0
-    for row in np.flatnonzero(~known_block):
-        issues.append(issue("unknown_block", int(raw.line[row]), block=block_code(int(raw.block[row])), norm=norm,
-                            rubrique=rubrique_code(int(raw.block[row]), int(raw.number[row]))))
-    full = raw.block * 1000 + raw.number
-    pos = np.minimum(np.searchsorted(blocks.rubrique_keys, full), len(blocks.rubrique_keys) - 1)
-    row_known = blocks.rubrique_keys[pos] == full
-    del full, pos
-    for row in np.flatnonzero(known_block & ~row_known):
+    slot = row_block.astype(np.int32)
+    slot += 1
+    slot *= 1000
+    slot += raw.number
+    row_rubrique = blocks.slot[slot]
+    del slot
+    all_known = bool(known_block.all())
+    if not all_known:
+        for row in np.flatnonzero(~known_block):
+            issues.append(issue("unknown_block", int(raw.line[row]), block=block_code(int(raw.block[row])),
+                                norm=norm, rubrique=rubrique_code(int(raw.block[row]), int(raw.number[row]))))
+    for row in np.flatnonzero(known_block & (row_rubrique < 0)):
         code = rubrique_code(int(raw.block[row]), int(raw.number[row]))
         issues.append(issue("unknown_rubrique", int(raw.line[row]), rubrique=code, norm=norm))
 
-    rows = np.flatnonzero(known_block)
-    b, num = row_block[rows], raw.number[rows]
-    new = np.ones(len(rows), dtype=bool)
-    if len(rows) > 1:
-        new[1:] = (b[1:] != b[:-1]) | (num[1:] <= num[:-1])
+    if all_known:  # the usual case: every row, without copies
+        rows, b, num = None, row_block, raw.number
+    else:
+        rows = np.flatnonzero(known_block)
+        b, num = row_block[rows], raw.number[rows]
+    del known_block
+    new = np.ones(len(b), dtype=bool)
+    if len(b) > 1:
+        np.not_equal(b[1:], b[:-1], out=new[1:])
+        new[1:] |= num[1:] <= num[:-1]
     if raw.starts is not None:
-        new |= raw.starts[rows]
-    row_instance = np.full(len(raw), -1, dtype=np.int32)
-    row_instance[rows] = np.cumsum(new, dtype=np.int32) - 1
+        new |= raw.starts if rows is None else raw.starts[rows]
+    local_instance = np.cumsum(new, dtype=np.int32)
+    local_instance -= 1
     first = np.flatnonzero(new)
     del new
+    if rows is None:
+        row_instance, first_row = local_instance, first
+        last_row = np.append(first[1:] - 1, len(b) - 1) if len(b) else first
+    else:
+        row_instance = np.full(len(raw), -1, dtype=np.int32)
+        row_instance[rows] = local_instance
+        first_row = rows[first]
+        last_row = rows[np.append(first[1:] - 1, len(rows) - 1)] if len(rows) else rows
     inst_block = b[first].astype(np.int64)
-    first_row = rows[first]
-    last_row = rows[np.append(first[1:] - 1, len(rows) - 1)] if len(rows) else rows
     instances = Instances(inst_block, _parents(inst_block, blocks), raw.line[first_row], raw.line[last_row],
-                          first_row, row_instance, row_known)
+                          first_row, row_instance, row_rubrique)
     issues.extend(_placement_issues(instances, blocks))
     return instances, issues
 

@@ -52,6 +52,14 @@ class ParsedFile:
         """The table of one block (code such as ``S21.G00.30``); empty with its columns when absent."""
         return self._builder.build(block, typed=typed, lines=lines)
 
+    def rubrique_rows(self, code: str) -> np.ndarray:
+        """The rows (file order, hence ascending instance ids) that hold rubrique ``code``."""
+        return self._builder.rubrique_rows(block_key(code[:10]) * 1000 + int(code[11:14]))
+
+    def instance_ids(self, block: str) -> np.ndarray:
+        """The instance ids of ``block``, in file order (empty when absent or unknown to the catalog)."""
+        return self._builder.instance_ids(block) if block in self.blocks.codes else np.empty(0, dtype=np.int64)
+
     def typed_table(self, block: str, text: pd.DataFrame) -> pd.DataFrame:
         """The typed table of ``block`` from its raw-string table (as returned by ``table(block, typed=False)``)."""
         return self._builder.typed(block, text)

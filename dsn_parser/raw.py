@@ -34,7 +34,7 @@ class RawRubriques:
 
     line: np.ndarray  # int32, 1-based physical line (XML: source line)
     block: np.ndarray  # int32 block key
-    number: np.ndarray  # int32 rubrique number (1..999)
+    number: np.ndarray  # int16 rubrique number (1..999)
     store: pa.Array  # string values, see stride
     starts: np.ndarray | None = None
     stride: int = 1
@@ -55,11 +55,17 @@ class RawRubriques:
             return self.store
         return self.take(np.arange(len(self)))
 
+    def compact(self) -> None:
+        """Hold the values in their own compact array instead of over the file buffer, which can then be
+        released (a flat file's buffer is mostly rubrique codes: about 2.5 times the size of its values)."""
+        if self.stride != 1:
+            self.store, self.stride = self.value, 1
+
     @classmethod
     def from_rows(cls, rows: list[tuple[int, str, str]], starts: list[bool] | None = None) -> RawRubriques:
         """Build from ``(line, rubrique code, value)`` tuples (small inputs: XML, tests, the writer)."""
         lines = np.fromiter((r[0] for r in rows), dtype=np.int32, count=len(rows))
         blocks = np.fromiter((block_key(r[1][:10]) for r in rows), dtype=np.int32, count=len(rows))
-        numbers = np.fromiter((int(r[1][11:14]) for r in rows), dtype=np.int32, count=len(rows))
+        numbers = np.fromiter((int(r[1][11:14]) for r in rows), dtype=np.int16, count=len(rows))
         values = pa.array([r[2] for r in rows], type=pa.string())
         return cls(lines, blocks, numbers, values, None if starts is None else np.asarray(starts, dtype=bool))

@@ -53,6 +53,7 @@ def read_dsn(path: str | Path, norm: str | None = None) -> ParsedFile:
     blocks = BlockIndex.of(catalog)
     instances, placement = build_instances(raw, blocks, catalog.version)
     issues = sorted(issues + placement, key=lambda i: (i.line or 0))
+    raw.compact()  # the values in their own array: the file buffer (mostly rubrique codes) is released
     head = bytes(source.data[:65536])
     return ParsedFile(source.path, source.form, source.encoding, source.size, norms[0] if norms else None,
                       catalog, raw, instances, blocks, issues, warnings,

@@ -17,12 +17,12 @@ CONSUMED_BLOCKS = (
 
 def table_schema(block: str, catalog: Catalog) -> pa.DataFrameSchema:
     """The schema of one block's typed table in ``catalog``'s norm version."""
-    ids = {"id": pa.Column("int64", pa.Check.ge(0), unique=True),
-           "parent_id": pa.Column("int64")}
+    ids = {"id": pa.Column("int32", pa.Check.ge(0), unique=True),
+           "parent_id": pa.Column("int32")}
     for ancestor in catalog.ancestors(block):
-        ids[f"{table_name(ancestor)}_id"] = pa.Column("int64")
-    ids["line"] = pa.Column("int64", pa.Check.ge(1))
-    ids["line_end"] = pa.Column("int64", pa.Check.ge(1))
+        ids[f"{table_name(ancestor)}_id"] = pa.Column("int32")
+    ids["line"] = pa.Column("int32", pa.Check.ge(1))
+    ids["line_end"] = pa.Column("int32", pa.Check.ge(1))
     rubriques = {r.code: pa.Column(pandas_dtype(r.type), nullable=True) for r in catalog.rubriques_of(block)}
     return pa.DataFrameSchema({**ids, **rubriques}, name=f"{table_name(block)} ({block}, {catalog.version})",
                               strict=True, ordered=True,

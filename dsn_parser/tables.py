@@ -2,7 +2,7 @@
 
 Each table has ``id`` (instance id in the file), ``parent_id``, one ``<ancestor>_id`` column per ancestor
 block (``declaration_id``, ``individu_id`` …), ``line`` and ``line_end`` (first and last line of the
-instance), then one column per catalog rubrique of the block, named by its full code (``S21.G00.30.001``),
+instance), all int32 (a file holds fewer than 2**31 lines), then one column per catalog rubrique of the block, named by its full code (``S21.G00.30.001``),
 typed from the catalog: dates (JJMMAAAA) as dates, decimal numbers as decimals, whole numbers as Int64,
 everything else as strings. A value that does not fit its type is null here; the raw text stays in the
 rubrique rows, and the validator reports it.
@@ -124,9 +124,9 @@ def _to_pandas(array: pa.Array, dtype):
     return pd.arrays.IntegerArray(values, array.is_null().to_numpy(zero_copy_only=False))
 
 
-def _frozen_missing(count: int) -> tuple[np.ndarray, np.ndarray]:
+def _frozen_missing(count: int, dtype=np.int64) -> tuple[np.ndarray, np.ndarray]:
     """Read-only (values, mask) of ``count`` missing integers, shareable by the absent columns of a table."""
-    values, missing = np.zeros(count, dtype=np.int64), np.ones(count, dtype=bool)
+    values, missing = np.zeros(count, dtype=dtype), np.ones(count, dtype=bool)
     values.setflags(write=False)
     missing.setflags(write=False)
     return values, missing
@@ -137,21 +137,23 @@ class TableBuilder:
 
     def __init__(self, raw: RawRubriques, instances: Instances, blocks: BlockIndex, catalog: Catalog):
         self.raw, self.instances, self.blocks, self.catalog = raw, instances, blocks, catalog
-        order = np.argsort(instances.block, kind="stable")
+        # stable sorts of 16-bit keys are radix sorts: linear in the number of rows
+        order = np.argsort(instances.block.astype(np.int16), kind="stable")
         self._block_instances = np.split(order, np.flatnonzero(np.diff(instances.block[order])) + 1)
-        self._local = np.empty(len(instances), dtype=np.int64)
+        self._local = np.empty(len(instances), dtype=np.int32)
         for group in self._block_instances:
             self._local[group] = np.arange(len(group))
-        rows = np.flatnonzero((instances.row_instance >= 0) & instances.row_known).astype(np.int32)
-        keys = raw.block[rows] * 1000 + raw.number[rows]
-        by_key = np.argsort(keys, kind="stable")
-        self._rows_sorted = rows[by_key]
-        del rows
-        sorted_keys = keys[by_key]
-        cuts = np.flatnonzero(np.diff(sorted_keys)) + 1
-        starts = np.concatenate(([0], cuts))
-        ends = np.concatenate((cuts, [len(sorted_keys)]))
-        self._key_rows = {int(sorted_keys[s]): (int(s), int(e)) for s, e in zip(starts, ends) if e > s}
+        # rows grouped by rubrique (unknown rubriques, -1, first), in file order inside each group
+        self._rows_sorted = np.argsort(instances.row_rubrique, kind="stable").astype(np.int32)
+        counts = np.bincount(instances.row_rubrique + 1, minlength=len(blocks.rubrique_keys) + 1)
+        ends = np.cumsum(counts)
+        self._key_rows = {int(blocks.rubrique_keys[i - 1]): (int(ends[i] - counts[i]), int(ends[i]))
+                          for i in np.flatnonzero(counts[1:]) + 1}
+
+    def rubrique_rows(self, key: int) -> np.ndarray:
+        """Rows (file order) of the rubrique of key ``block_key * 1000 + number``; empty when absent."""
+        span = self._key_rows.get(key)
+        return self._rows_sorted[span[0]:span[1]] if span else self._rows_sorted[:0]
 
     def present_blocks(self) -> list[str]:
         """Codes of the blocks that have at least one instance, in norm order."""
@@ -192,30 +194,29 @@ class TableBuilder:
     def _build_text(self, block: str, lines: bool) -> pd.DataFrame:
         ids = self.instance_ids(block)
         inst = self.instances
-        columns: dict[str, object] = {"id": ids, "parent_id": inst.parent[ids]}
+        columns: dict[str, object] = {"id": ids.astype(np.int32), "parent_id": inst.parent[ids].astype(np.int32)}
         level = ids
         for ancestor in self.catalog.ancestors(block) if block in self.catalog.blocks else []:
             level = np.where(level >= 0, inst.parent[np.maximum(level, 0)], -1)
-            columns[f"{table_name(ancestor)}_id"] = level
-        columns["line"] = inst.first_line[ids].astype(np.int64)
-        columns["line_end"] = inst.last_line[ids].astype(np.int64)
+            columns[f"{table_name(ancestor)}_id"] = level.astype(np.int32)
+        columns["line"] = inst.first_line[ids].astype(np.int32)
+        columns["line_end"] = inst.last_line[ids].astype(np.int32)
         local_count = len(ids)
         absent_text = pa.chunked_array([pa.nulls(local_count, pa.large_string())])
-        absent_lines = _frozen_missing(local_count)
+        absent_lines = _frozen_missing(local_count, np.int32)
         for rubrique in self.catalog.rubriques_of(block):
             key = block_key(block) * 1000 + int(rubrique.code[-3:])
-            span = self._key_rows.get(key)
-            if not span:  # absent from the file: columns share one read-only all-missing buffer
+            rows = self.rubrique_rows(key)
+            if not len(rows):  # absent from the file: columns share one read-only all-missing buffer
                 columns[rubrique.code] = pd.arrays.ArrowStringArray(absent_text)
                 if lines:
                     columns[f"{rubrique.code}#line"] = pd.arrays.IntegerArray(*absent_lines)
                 continue
             take = np.full(local_count, -1, dtype=np.int64)
-            rows = self._rows_sorted[span[0]:span[1]]
             take[self._local[inst.row_instance[rows]]] = rows
             mask = take < 0
             columns[rubrique.code] = _to_pandas(self.raw.take(np.maximum(take, 0), mask=mask), pd.StringDtype())
             if lines:
-                line_values = np.where(mask, 0, self.raw.line[np.maximum(take, 0)]).astype(np.int64)
+                line_values = np.where(mask, 0, self.raw.line[np.maximum(take, 0)]).astype(np.int32)
                 columns[f"{rubrique.code}#line"] = pd.arrays.IntegerArray(line_values, mask)
         return pd.DataFrame(columns, copy=False)

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dsn_parser.catalog import Catalog
-from dsn_parser.raw import block_key, rubrique_code
+from dsn_parser.raw import rubrique_code
 
 from . import syntax  # noqa: F401  (registers the reader's CST02_1, extended below)
 from .context import Context
@@ -101,89 +101,45 @@ def _type_failures(values: pa.Array, data_type) -> dict[str, np.ndarray]:
     return out
 
 
-@dataclass
-class _Rows:
-    """Known rubrique rows with their catalog type index."""
-
-    rows: np.ndarray
-    keys: np.ndarray
-    type_index: np.ndarray
-    types: list
-
-
-FORMAT_WINDOW = 1 << 21  # rows checked at once: bounds the pass's working memory on large files
-
-
-def _known_rows(ctx: Context, start: int, stop: int) -> _Rows:
-    """The known rubrique rows among rows ``start``–``stop`` of the file."""
-    parsed, catalog = ctx.parsed, ctx.catalog
-    raw, blocks = parsed.raw, parsed.blocks
-    types = sorted({r.type.id for r in catalog.rubriques.values()})
-    index = {t: i for i, t in enumerate(types)}
-    by_key = {block_key(code[:10]) * 1000 + int(code[11:14]): index[r.type.id]
-              for code, r in catalog.rubriques.items()}
-    key_type = np.array([by_key[int(k)] for k in blocks.rubrique_keys], dtype=np.int16)
-    rows = np.flatnonzero(parsed.instances.row_known[start:stop]) + start
-    keys = raw.block[rows] * 1000 + raw.number[rows]
-    type_index = key_type[np.searchsorted(blocks.rubrique_keys, keys)]
-    return _Rows(rows, keys, type_index, [catalog.types[t] for t in types])
-
-
 def _format_findings(ctx: Context) -> dict[str, pd.DataFrame]:
     """Every format finding of the file, per code, as finding frames.
 
-    The rows are checked by windows; in each, one pass per data type over its distinct values only (a file
-    repeats the same codes, dates and amounts many times), mapped back to the rows that hold a failing value.
+    Each rubrique column of the raw-string tables is dictionary-encoded: its type's checks run over the
+    distinct values only (a file repeats the same codes, dates and amounts many times), then map back to the
+    rows that hold a failing value.
     """
-    raw, row_instance = ctx.parsed.raw, ctx.parsed.instances.row_instance
-    picked: dict[str, list[tuple[np.ndarray, np.ndarray, list]]] = {code: [] for code in FORMAT_CODES}
-    for start in range(0, len(raw), FORMAT_WINDOW):
-        known = _known_rows(ctx, start, start + FORMAT_WINDOW)
-        for code, positions in _window_failures(ctx, known).items():
-            picked[code].append((known.rows[positions], known.keys[positions],
-                                 [known.types[int(t)] for t in known.type_index[positions]]))
-    frames = {}
-    for code, parts in picked.items():
-        rows = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, dtype=np.int64)
-        keys = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, dtype=np.int64)
-        data_types = [t for p in parts for t in p[2]]
-        frames[code] = pd.DataFrame({
-            "line": raw.line[rows], "instance": row_instance[rows],
-            "rubrique": [rubrique_code(int(k) // 1000, int(k) % 1000) for k in keys],
-            "value": raw.take(rows).to_pylist(),
-            "min": [t.min for t in data_types], "max": [t.max for t in data_types],
-            "datatype": [t.id for t in data_types],
-        })
-    return frames
-
-
-def _window_failures(ctx: Context, known: _Rows) -> dict[str, np.ndarray]:
-    """Per format code, the sorted positions (in ``known``) of the rows whose value fails it."""
-    encoded = ctx.parsed.raw.take(known.rows).dictionary_encode()
-    distinct, codes = encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
-    del encoded
-    disallowed = ~pc.match_substring_regex(distinct, ALLOWED_TEXT).to_numpy(zero_copy_only=False)
-    order = np.argsort(known.type_index, kind="stable")
-    cuts = np.flatnonzero(np.diff(known.type_index[order])) + 1
-    hits: dict[str, list[np.ndarray]] = {}
-    failing = np.zeros(len(distinct), dtype=bool)
-    for group in np.split(order, cuts):
-        if not len(group):
+    catalog = ctx.catalog
+    picked: dict[str, list[pd.DataFrame]] = {code: [] for code in FORMAT_CODES}
+    for code, rubrique in catalog.rubriques.items():
+        if not len(ctx.parsed.rubrique_rows(code)):
             continue
-        data_type = known.types[int(known.type_index[group[0]])]
-        group_codes = codes[group]
-        used = np.zeros(len(distinct), dtype=bool)
-        used[group_codes] = True
-        ids = np.flatnonzero(used)
-        failures = _type_failures(distinct.take(pa.array(ids)), data_type)
-        failures["DSN-CHAR-01"] = disallowed[ids]
-        for code, mask in failures.items():
-            if not mask.any():
-                continue
-            failing[:] = False
-            failing[ids[mask]] = True
-            hits.setdefault(code, []).append(group[failing[group_codes]])
-    return {code: np.sort(np.concatenate(parts)) for code, parts in hits.items()}
+        table = ctx.text(code[:10])
+        values = pa.array(table[code].array)
+        for failed, bad in _column_failures(values, rubrique.type).items():
+            data_type = rubrique.type
+            picked[failed].append(pd.DataFrame({
+                "line": table[f"{code}#line"].to_numpy(dtype=np.int64)[bad], "instance": table["id"].to_numpy()[bad],
+                "rubrique": code, "value": values.take(pa.array(bad)).to_pylist(),
+                "min": data_type.min, "max": data_type.max, "datatype": data_type.id}))
+    columns = ["line", "instance", "rubrique", "value", "min", "max", "datatype"]
+    return {code: (pd.concat(parts, ignore_index=True).sort_values("line", kind="stable", ignore_index=True)
+                   if parts else pd.DataFrame(columns=columns))
+            for code, parts in picked.items()}
+
+
+def _column_failures(values: pa.Array, data_type) -> dict[str, np.ndarray]:
+    """Per format code, the positions of the non-null ``values`` (all of one data type) that fail it."""
+    encoded = values.dictionary_encode()
+    distinct = encoded.dictionary
+    indices = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    failures = _type_failures(distinct, data_type)
+    failures["DSN-CHAR-01"] = ~pc.match_substring_regex(distinct, ALLOWED_TEXT).to_numpy(zero_copy_only=False)
+    out = {}
+    for code, mask in failures.items():
+        if mask.any():
+            failing = np.append(mask, False)  # index -1 (a missing value) reads the appended False
+            out[code] = np.flatnonzero(failing[indices])
+    return out
 
 
 def _format_check(code: str):
@@ -275,32 +231,33 @@ def block_bounds(catalog: Catalog, block: str, model: str | None) -> tuple[int, 
     return low, high
 
 
-def _present_instances(ctx: Context) -> dict[int, np.ndarray]:
-    """Rubrique key (block key × 1000 + number) → the instances that hold that rubrique."""
-    inst, raw = ctx.parsed.instances, ctx.parsed.raw
-    rows = np.flatnonzero(inst.row_known & (inst.row_instance >= 0))
-    keys = raw.block[rows] * 1000 + raw.number[rows]
-    order = np.argsort(keys, kind="stable")
-    keys, holders = keys[order], inst.row_instance[rows][order]
-    cuts = np.flatnonzero(np.diff(keys)) + 1
-    return {int(keys[start]): part for start, part in zip(np.concatenate(([0], cuts)), np.split(holders, cuts))
-            if len(part)}
+def _holders(ctx: Context, code: str) -> np.ndarray:
+    """The instances that hold rubrique ``code``, ascending."""
+    return ctx.parsed.instances.row_instance[ctx.parsed.rubrique_rows(code)]
+
+
+def _member(ids: np.ndarray, sorted_ids: np.ndarray) -> np.ndarray:
+    """True for the ``ids`` found in the ascending array ``sorted_ids``."""
+    if not len(sorted_ids):
+        return np.zeros(len(ids), dtype=bool)
+    position = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+    return sorted_ids[position] == ids
 
 
 def _has(ctx: Context, ids: np.ndarray, code: str) -> np.ndarray:
     """True for the instances of ``ids`` that hold rubrique ``code``."""
-    holders = _shared(ctx, "holders", _present_instances).get(block_key(code[:10]) * 1000 + int(code[11:14]))
-    if holders is None:
-        return np.zeros(len(ids), dtype=bool)
-    mark = np.zeros(len(ctx.parsed.instances), dtype=bool)
-    mark[holders] = True
-    return mark[ids]
+    return _member(ids, _holders(ctx, code))
 
 
-def _groups(layout: _Layout) -> dict[tuple[int, int], np.ndarray]:
-    """(block index, model index) → instance ids, in file order."""
-    combined = layout.block * (len(layout.models) + 1) + (layout.model + 1)
-    order = np.argsort(combined, kind="stable")
+def _groups(ctx: Context) -> dict[tuple[int, int], np.ndarray]:
+    """(block index, model index) → instance ids, in file order (computed once per run)."""
+    return _shared(ctx, "groups", _build_groups)
+
+
+def _build_groups(ctx: Context) -> dict[tuple[int, int], np.ndarray]:
+    layout = _shared(ctx, "layout", _layout)
+    combined = (layout.block * (len(layout.models) + 1) + (layout.model + 1)).astype(np.int16)
+    order = np.argsort(combined, kind="stable")  # 16-bit keys: a radix sort
     values = combined[order]
     cuts = np.flatnonzero(np.diff(values)) + 1
     out = {}
@@ -317,11 +274,14 @@ def _groups(layout: _Layout) -> dict[tuple[int, int], np.ndarray]:
 def check_mandatory_rubriques(ctx: Context) -> list[Finding]:
     layout, catalog = _shared(ctx, "layout", _layout), ctx.catalog
     findings = []
-    for (block_index, model_index), ids in _groups(layout).items():
+    for (block_index, model_index), ids in _groups(ctx).items():
         block = layout.codes[block_index]
         model = layout.models[model_index] if model_index >= 0 else None
+        every = len(ctx.parsed.instance_ids(block))
         for rub in catalog.rubriques_of(block):
             if rubrique_usage(catalog, rub.code, model) != "Mandatory":
+                continue
+            if len(ctx.parsed.rubrique_rows(rub.code)) == every:  # one per instance of the block: none missing
                 continue
             missing = ids[~_has(ctx, ids, rub.code)]
             findings += [Finding(instance=int(i), rubrique=rub.code, fields=_model_fields(block, model))
@@ -335,26 +295,21 @@ def check_mandatory_rubriques(ctx: Context) -> list[Finding]:
 def check_forbidden_rubriques(ctx: Context) -> list[Finding]:
     layout, catalog, parsed = _shared(ctx, "layout", _layout), ctx.catalog, ctx.parsed
     findings = []
-    for (block_index, model_index), ids in _groups(layout).items():
+    for (block_index, model_index), ids in _groups(ctx).items():
         block = layout.codes[block_index]
         model = layout.models[model_index] if model_index >= 0 else None
         forbidden = [r.code for r in catalog.rubriques_of(block)
                      if rubrique_usage(catalog, r.code, model) == "Forbidden"]
         if not forbidden:
             continue
-        numbers = {int(code[-3:]): code for code in forbidden}
-        holders = [_shared(ctx, "holders", _present_instances).get(block_key(block) * 1000 + n) for n in numbers]
-        if all(h is None for h in holders):
-            continue
-        mark = np.zeros(len(parsed.instances), dtype=bool)
-        mark[ids] = True
         inst = parsed.instances.row_instance
-        candidates = np.flatnonzero(np.isin(parsed.raw.number, list(numbers)) & (inst >= 0))
-        rows = candidates[mark[inst[candidates]]]
-        for row, value in zip(rows.tolist(), parsed.raw.take(rows).to_pylist()):
-            findings.append(Finding(line=int(parsed.raw.line[row]), instance=int(inst[row]),
-                                    rubrique=numbers[int(parsed.raw.number[row])], value=value,
-                                    fields=_model_fields(block, model)))
+        for code in forbidden:
+            rows = parsed.rubrique_rows(code)
+            rows = rows[_member(inst[rows], ids)]
+            for row, value in zip(rows.tolist(), parsed.raw.take(rows).to_pylist()):
+                findings.append(Finding(line=int(parsed.raw.line[row]), instance=int(inst[row]), rubrique=code,
+                                        value=value, fields=_model_fields(block, model)))
+    findings.sort(key=lambda f: f.line)
     return findings
 
 
@@ -366,21 +321,21 @@ def _cardinality_findings(ctx: Context) -> dict[str, list[Finding]]:
     """Missing mandatory blocks, forbidden blocks and counts out of bounds, per parent instance."""
     layout, catalog, inst = _shared(ctx, "layout", _layout), ctx.catalog, ctx.parsed.instances
     out: dict[str, list[Finding]] = {"CST02_1": [], "CST02_2": [], "CST02_3": []}
-    groups = _groups(layout)
+    groups = _groups(ctx)
     by_block: dict[int, list[tuple[int, np.ndarray]]] = {}
     for (block_index, model_index), ids in groups.items():
         by_block.setdefault(block_index, []).append((model_index, ids))
     for child, spec in catalog.blocks.items():
         if spec.parent is None or spec.parent not in layout.codes or child not in layout.codes:
             continue
-        child_ids = np.flatnonzero(layout.block == layout.codes.index(child))
-        counts = np.bincount(inst.parent[child_ids][inst.parent[child_ids] >= 0], minlength=len(inst))
+        child_ids = ctx.parsed.instance_ids(child)
+        child_parents = np.sort(inst.parent[child_ids])
         for model_index, parents in by_block.get(layout.codes.index(spec.parent), []):
             model = layout.models[model_index] if model_index >= 0 else None
             if spec.parent == DECLARATION and model is None:
                 continue  # unknown nature/type: the reader reports it, usage cannot be applied
             low, high = block_bounds(catalog, child, model)
-            n = counts[parents]
+            n = np.searchsorted(child_parents, parents, "right") - np.searchsorted(child_parents, parents, "left")
             fields = _model_fields(child, model) | {"min": low, "max": "*" if high is None else high}
             if high == 0:
                 for i in child_ids[np.isin(inst.parent[child_ids], parents[n > 0])]:

@@ -5,10 +5,12 @@ Written for millions of rows: every check is a column operation, a ``map`` on id
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..registry import rule
-from .remuneration import (CONTRAT, FCTU, by_id, contract_by_number, day, found, has, is_in,
+from .remuneration import (CONTRAT, FCTU, per_run, by_id, contract_by_number, day, found, has, is_in,
                            later_duplicates, missing_child, nature_in, num, of_declaration, table, truth, txt)
 
 BASE, COMPOSANT, COTISATION, AFFILIATION = "S21.G00.78", "S21.G00.79", "S21.G00.81", "S21.G00.70"
@@ -29,10 +31,18 @@ def _base(ctx) -> tuple[pd.DataFrame, pd.Series]:
     return base, txt(base, "S21.G00.78.001")
 
 
-def _parent_code(ctx, child: pd.DataFrame) -> pd.Series:
-    """The base code (78.001) of each composant or cotisation row's parent base."""
-    base, code = _base(ctx)
-    return child["base_assujettie_id"].map(pd.Series(code.to_numpy(), index=base["id"].to_numpy())).astype("object")
+def _parent_code(ctx, block: str) -> pd.Series:
+    """The base code (78.001) of the parent base of each row of the composant or cotisation table (computed once
+    per run, as Arrow strings: a million rows are not turned into Python objects)."""
+    def build(ctx) -> pd.Series:
+        base, code = _base(ctx)
+        child = ctx.table(block)
+        ids, parents = base["id"].to_numpy(), child["base_assujettie_id"].to_numpy()
+        position = np.minimum(np.searchsorted(ids, parents), max(len(ids) - 1, 0))  # base ids ascend
+        known = (ids[position] == parents) if len(ids) else np.zeros(len(parents), dtype=bool)
+        codes = pa.array(code.array).cast(pa.string()).take(pa.array(position, mask=~known))
+        return pd.Series(pd.arrays.ArrowStringArray(codes), index=child.index)
+    return per_run(ctx, f"parent_code {block}", build)
 
 
 def _parent_date(ctx, child: pd.DataFrame, rubrique: str) -> pd.Series:
@@ -149,7 +159,7 @@ def affiliation_id_iff_base_31(ctx):
 def affiliation_of_paid_contract(ctx):
     base, code = _base(ctx)
     rem = ctx.table("S21.G00.51")
-    paid = contract_by_number(ctx, rem, "S21.G00.51.010", [])
+    paid = contract_by_number(ctx, "S21.G00.51", [])
     pairs = pd.DataFrame({"versement": rem["versement_individu_id"].to_numpy(),
                           "contrat_id": paid["contrat_id"].to_numpy()}).dropna().drop_duplicates()
     aff = ctx.table(AFFILIATION)
@@ -178,7 +188,7 @@ def base_crm_only_for_past_periods(ctx):
 
 def _composant(ctx) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     composant = ctx.table(COMPOSANT)
-    return composant, txt(composant, "S21.G00.79.001"), _parent_code(ctx, composant)
+    return composant, txt(composant, "S21.G00.79.001"), _parent_code(ctx, COMPOSANT)
 
 
 @rule("S21.G00.79.001/CCH-11", scope="block", test=TEST + "test_fails")
@@ -238,7 +248,7 @@ def composant_crm_only_for_past_periods(ctx):
 
 def _cotisation(ctx) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     cotisation = ctx.table(COTISATION)
-    return cotisation, txt(cotisation, "S21.G00.81.001"), _parent_code(ctx, cotisation)
+    return cotisation, txt(cotisation, "S21.G00.81.001"), _parent_code(ctx, COTISATION)
 
 
 @rule("S21.G00.81.001/CCH-11", scope="block", test=TEST + "test_fails")

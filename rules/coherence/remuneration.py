@@ -90,7 +90,7 @@ def table(ctx, block: str) -> pd.DataFrame:
     return ctx.table(block)
 
 
-def _per_run(ctx, name: str, build):
+def per_run(ctx, name: str, build):
     """A helper table computed once per validation run and kept on the context."""
     cache = ctx.__dict__.setdefault("_coherence", {})
     if name not in cache:
@@ -100,7 +100,7 @@ def _per_run(ctx, name: str, build):
 
 def declarations(ctx) -> pd.DataFrame:
     """Per déclaration id: nature, main month start and end, end of the following month, file date."""
-    return _per_run(ctx, "declarations", _declarations)
+    return per_run(ctx, "declarations", _declarations)
 
 
 def _declarations(ctx) -> pd.DataFrame:
@@ -129,7 +129,7 @@ def nature_in(ctx, frame: pd.DataFrame, natures) -> pd.Series:
 
 def contract_end(ctx) -> pd.DataFrame:
     """Per contrat id: end date (S21.G00.62.001), motif (62.002), and the end date unless it is an annulation."""
-    return _per_run(ctx, "contract_end", _contract_end)
+    return per_run(ctx, "contract_end", _contract_end)
 
 
 def _contract_end(ctx) -> pd.DataFrame:
@@ -156,22 +156,50 @@ def end_of_contract(ctx, frame: pd.DataFrame, what: str, key: str = "contrat_id"
     return by_id(frame[key], contract_end(ctx)[what]) if len(frame) else pd.Series(dtype="object")
 
 
-def contract_by_number(ctx, frame: pd.DataFrame, number: str, codes: list[str]) -> pd.DataFrame:
-    """Columns ``codes`` of the contract (S21.G00.40) whose number (40.009) is the row's rubrique ``number``,
-    among the contracts of the same individu; plus ``contrat_id`` (NaN when no contract has that number)."""
-    if frame.empty:
-        return pd.DataFrame({"contrat_id": pd.Series(dtype="Int64"), **{c: pd.Series(dtype="object") for c in codes}},
-                            index=frame.index)
+_CONTRACT_NUMBER = {"S21.G00.51": "S21.G00.51.010", "S21.G00.52": "S21.G00.52.006"}
+
+
+def _contract_positions(ctx, block: str) -> np.ndarray:
+    """Per row of the rémunération (51), prime (52) or activité (53) table: the position, in the contrat table,
+    of the contract its number designates among the individu's contracts (activité: its rémunération's
+    number); -1 when none. Computed once per run."""
+    def build(ctx) -> np.ndarray:
+        frame = ctx.table(block)
+        if block == "S21.G00.53":
+            rem = ctx.table("S21.G00.51").set_index("id")
+            numbers = frame["remuneration_id"].map(txt(rem, "S21.G00.51.010"))
+        else:
+            numbers = txt(frame, _CONTRACT_NUMBER[block])
+        contrat = ctx.table(CONTRAT)
+        right = pd.DataFrame({"_ind": contrat["individu_id"].to_numpy(),
+                              "_num": txt(contrat, "S21.G00.40.009").to_numpy(),
+                              "_pos": np.arange(len(contrat), dtype=np.int64)})
+        right = right.dropna(subset=["_num"]).drop_duplicates(["_ind", "_num"])
+        left = pd.DataFrame({"_ind": frame["individu_id"].to_numpy(), "_num": numbers.to_numpy()})
+        return left.merge(right, how="left", on=["_ind", "_num"])["_pos"].fillna(-1).to_numpy(np.int64)
+    return per_run(ctx, f"contract positions {block}", build)
+
+
+def contract_by_number(ctx, block: str, codes: list[str], rows: np.ndarray | None = None) -> pd.DataFrame:
+    """Columns ``codes`` of the contract (S21.G00.40) that each row of ``block``'s table designates by its
+    contract number (rémunération 51.010, prime 52.006, activité: its rémunération's 51.010), plus
+    ``contrat_id`` (NA when no contract of the individu has that number). ``rows``: a boolean mask of the
+    table's rows to keep. Missing contract values are NaN / NaT, as after a left merge."""
+    frame = ctx.table(block)
+    positions = _contract_positions(ctx, block)
+    index = frame.index
+    if rows is not None:
+        positions, index = positions[rows], index[rows]
+    matched = positions >= 0
+    safe = np.maximum(positions, 0)
     contrat = ctx.table(CONTRAT)
-    right = pd.DataFrame({"_ind": contrat["individu_id"].to_numpy(), "_num": txt(contrat, "S21.G00.40.009").to_numpy(),
-                          "contrat_id": contrat["id"].to_numpy(),
-                          **{c: col(contrat, c).to_numpy() for c in codes}})
-    right = right.dropna(subset=["_num"]).drop_duplicates(["_ind", "_num"])
-    left = pd.DataFrame({"_ind": frame["individu_id"].to_numpy(), "_num": txt(frame, number).to_numpy()})
-    out = left.merge(right, how="left", on=["_ind", "_num"])
-    out.index = frame.index
-    out["contrat_id"] = out["contrat_id"].astype("Int64")
-    return out[["contrat_id", *codes]]
+    ids = contrat["id"].to_numpy()[safe] if len(contrat) else np.zeros(len(safe), dtype=np.int64)
+    out = {"contrat_id": pd.arrays.IntegerArray(ids.astype(np.int64), ~matched)}
+    for code in codes:
+        values = col(contrat, code).to_numpy()
+        out[code] = pd.Series(values[safe] if len(contrat) else np.full(len(safe), np.nan, dtype=object),
+                              index=index).where(matched)
+    return pd.DataFrame(out, index=index)
 
 
 def previous_numbers(ctx) -> set[tuple[int, str]]:
@@ -308,7 +336,7 @@ REQUIRED_TYPES = ("001", "002", "003", "010")
 def _remuneration(ctx, codes: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rémunération table and, per row, ``codes`` of the contract its number (51.010) designates."""
     rem = ctx.table(REMUNERATION)
-    return rem, contract_by_number(ctx, rem, "S21.G00.51.010", codes)
+    return rem, contract_by_number(ctx, REMUNERATION, codes)
 
 
 def _in_month(ctx, frame: pd.DataFrame, dates: pd.Series) -> np.ndarray:
@@ -492,9 +520,10 @@ SPECIFIC_PERIOD_PRIMES = ("026", "027", "029")
 def _prime(ctx, codes: list[str], kinds=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The primes (only those of ``kinds`` when given) and ``codes`` of the contract their 52.006 designates."""
     prime = ctx.table(PRIME)
-    if kinds is not None:
-        prime = prime.loc[is_in(prime, "S21.G00.52.001", kinds).to_numpy()]
-    return prime, contract_by_number(ctx, prime, "S21.G00.52.006", codes)
+    if kinds is None:
+        return prime, contract_by_number(ctx, PRIME, codes)
+    kept = is_in(prime, "S21.G00.52.001", kinds).to_numpy()
+    return prime.loc[kept], contract_by_number(ctx, PRIME, codes, kept)
 
 
 @rule("S21.G00.52.001/CCH-11", scope="block", test=TEST + "test_fails")
@@ -587,12 +616,8 @@ MAX_HOURS, MAX_DAYS = 3250.0, 403.0
 def _activity(ctx, codes: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The activité table with its parent rémunération's type and ``codes`` of that rémunération's contract."""
     activity = ctx.table(ACTIVITE)
-    rem = ctx.table(REMUNERATION)
-    parent = rem.set_index("id")
-    context = pd.DataFrame({"individu_id": activity["individu_id"].to_numpy(),
-                            "S21.G00.51.010": activity["remuneration_id"].map(
-                                txt(parent, "S21.G00.51.010")).to_numpy()}, index=activity.index)
-    contract = contract_by_number(ctx, context, "S21.G00.51.010", codes)
+    parent = ctx.table(REMUNERATION).set_index("id")
+    contract = contract_by_number(ctx, ACTIVITE, codes)
     contract["kind"] = activity["remuneration_id"].map(txt(parent, "S21.G00.51.011"))
     return activity, contract
 

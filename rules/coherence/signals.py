@@ -238,12 +238,7 @@ def gross_pay_needs_uncapped_base(ctx):
 
 
 def _activity_contract(ctx, codes: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    activity = ctx.table("S21.G00.53")
-    rem = ctx.table("S21.G00.51").set_index("id")
-    context = pd.DataFrame({"individu_id": activity["individu_id"].to_numpy(),
-                            "S21.G00.51.010": activity["remuneration_id"].map(txt(rem, "S21.G00.51.010")).to_numpy()},
-                           index=activity.index)
-    return activity, contract_by_number(ctx, context, "S21.G00.51.010", codes)
+    return ctx.table("S21.G00.53"), contract_by_number(ctx, "S21.G00.53", codes)
 
 
 @rule("S21.G00.53.003/SIG-11", scope="block", test=TEST + "test_fails")
