@@ -4,11 +4,11 @@ Knows nothing of rules or storage. Entry point: :func:`read_dsn`.
 """
 from .catalog import Catalog, available_versions, load_catalog, select_catalog
 from .issues import SyntaxIssue, UnreadableFileError
-from .memory_pool import prefer_jemalloc
+from .memory import tune_memory
 from .parsed import ParsedFile
 from .reader import read_dsn
 
-prefer_jemalloc()
+tune_memory()
 
 __all__ = ["Catalog", "ParsedFile", "SyntaxIssue", "UnreadableFileError", "available_versions", "load_catalog",
            "read_dsn", "select_catalog"]

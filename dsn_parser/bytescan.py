@@ -1,20 +1,26 @@
-"""Whole-buffer byte searches done in chunks, so that a 400 MB file never needs a 400 MB boolean temporary."""
+"""Whole-buffer byte searches done in chunks, so that a 400 MB file never needs a 400 MB temporary.
+
+Chunks are small (4 MiB) so that their temporaries are reused by the allocator instead of being mapped
+afresh, page by page, for every chunk.
+"""
 from __future__ import annotations
 
 import numpy as np
 
-CHUNK = 1 << 25  # 32 MiB
+CHUNK = 1 << 22  # 4 MiB
 
 
 def positions(buf: np.ndarray, byte: int, at_least: bool = False) -> np.ndarray:
-    """Offsets of the bytes equal to ``byte`` (or >= it with ``at_least``), ascending, int64."""
+    """Offsets of the bytes equal to ``byte`` (or >= it with ``at_least``), ascending; int32 when the buffer
+    is under 2 GiB, else int64."""
+    kind = np.int32 if len(buf) < 2**31 - 1 else np.int64
     parts = []
     for start in range(0, len(buf), CHUNK):
         part = buf[start:start + CHUNK]
         hits = np.flatnonzero(part >= byte if at_least else part == byte)
         if len(hits):
-            parts.append(hits + start)
-    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+            parts.append(hits.astype(kind) + kind(start))
+    return np.concatenate(parts) if parts else np.empty(0, dtype=kind)
 
 
 def bytes_count(buf: np.ndarray, byte: int) -> int:

@@ -43,24 +43,26 @@ def split_lines(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[SyntaxIss
     """Start and end offsets (end excluded, CR of CRLF excluded) of every physical line, and line-end issues."""
     issues: list[SyntaxIssue] = []
     separators = positions(buf, _LF)
-    # carriage returns are looked for only when the file has more than its CRLF line ends
-    crlf = int(np.count_nonzero(buf[np.maximum(separators - 1, 0)] == _CR)) if len(separators) else 0
-    carriage_returns = positions(buf, _CR) if bytes_count(buf, _CR) > crlf else np.empty(0, dtype=np.int64)
+    carriage_returns = positions(buf, _CR) if bytes_count(buf, _CR) else separators[:0]
     if len(separators) == 0 and len(carriage_returns):
         separators = carriage_returns
         issues.append(issue("bare_cr", 1))
-    starts = np.concatenate(([0], separators + 1))
-    ends = np.concatenate((separators, [len(buf)]))
-    if starts[-1] >= len(buf):  # final newline: no line after it
-        starts, ends = starts[:-1], ends[:-1]
-    if len(buf) < 2**31 - 1:  # half the memory for every per-line array that follows
-        starts, ends = starts.astype(np.int32), ends.astype(np.int32)
-    has_cr = (ends > starts) & (buf[np.maximum(ends - 1, 0)] == _CR)
-    ends -= has_cr
-    if len(carriage_returns) > int(has_cr.sum()) and len(separators) and buf[separators[0]] == _LF:
-        inner = carriage_returns[np.isin(carriage_returns, ends[has_cr], invert=True)]
-        for line_index in np.unique(np.searchsorted(starts, inner, side="right") - 1):
-            issues.append(issue("bare_cr", int(line_index) + 1))
+    final_newline = len(separators) and separators[-1] == len(buf) - 1  # no line after it
+    count = len(separators) + (0 if final_newline else 1)
+    starts = np.empty(count, dtype=separators.dtype)
+    ends = np.empty(count, dtype=separators.dtype)
+    starts[0] = 0
+    np.add(separators[:count - 1], 1, out=starts[1:])
+    ends[:len(separators)] = separators[:count]
+    if not final_newline:
+        ends[-1] = len(buf)
+    if len(carriage_returns):
+        has_cr = (ends > starts) & (buf[np.maximum(ends - 1, 0)] == _CR)
+        ends -= has_cr
+        if len(carriage_returns) > int(has_cr.sum()) and len(separators) and buf[separators[0]] == _LF:
+            inner = carriage_returns[np.isin(carriage_returns, ends[has_cr], invert=True)]
+            for line_index in np.unique(np.searchsorted(starts, inner, side="right") - 1):
+                issues.append(issue("bare_cr", int(line_index) + 1))
     return starts, ends, issues
 
 
@@ -71,40 +73,39 @@ def read_flat(data: bytes) -> tuple[RawRubriques, list[SyntaxIssue]]:
     """Split UTF-8 flat DSN bytes into rubrique rows (line, block key, number, value) and syntax issues."""
     buf = np.frombuffer(data, dtype=np.uint8)
     starts, ends, issues = split_lines(buf)
-    ok, block, number = _scan_prefixes(data, buf, starts, ends)
+    ok, empty, block, number = _scan_prefixes(data, buf, starts, ends)
     bare_cr_lines = {i.line for i in issues if i.kind == "bare_cr" and len(starts) > 1}
     if bare_cr_lines:
-        ok[np.array(sorted(bare_cr_lines), dtype=np.int64) - 1] = False
-    length = ends - starts
-    empty = ok & (length == _PREFIX + 1)
-    ok &= ~empty
+        bare = np.array(sorted(bare_cr_lines), dtype=np.int64) - 1
+        ok[bare] = empty[bare] = False
 
     for index in np.flatnonzero(~ok):
         raw = bytes(data[starts[index]:ends[index]]).decode("utf-8", errors="replace")
         line = int(index) + 1
         if empty[index]:
             issues.append(issue("empty_value", line, rubrique=raw[:14], raw=raw))
-        elif length[index] == 0 or not raw.strip():
+        elif ends[index] == starts[index] or not raw.strip():
             issues.append(issue("blank_line", line, raw=raw))
         elif line not in bare_cr_lines:
             issues.append(issue("unreadable_line", line, raw=raw))
-    del length, empty
+    del empty
 
     if ok.all():  # the usual case: no copy
         lines = np.arange(1, len(ok) + 1, dtype=np.int32)
-        values = _values(data, starts + _PREFIX, ends - 1)
+        values = _values(data, starts, ends)
     else:
         rows = np.flatnonzero(ok)
         lines = (rows + 1).astype(np.int32)
         block, number = block[rows], number[rows]
-        values = _values(data, starts[rows] + _PREFIX, ends[rows] - 1)
+        values = _values(data, starts[rows], ends[rows])
     issues.sort(key=lambda i: (i.line or 0))
     return RawRubriques(lines, block, number, values, stride=2), issues
 
 
 def _scan_prefixes(data: bytes, buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) \
-        -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per line: whether it has the shape ``Sxx.Gyy.bb.rrr,'…'``, its block key and its rubrique number.
+        -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per line: whether it is a rubrique line ``Sxx.Gyy.bb.rrr,'…'``, whether it is one with an empty value
+    ``Sxx.Gyy.bb.rrr,''``, its block key and its rubrique number.
 
     The 16-byte prefix of a line is read as two little-endian 64-bit words (unaligned views of the buffer) and
     checked a whole word at a time, a chunk of lines at a time. Lines too short to hold ``Sxx.Gyy.bb.rrr,'v'``
@@ -112,15 +113,17 @@ def _scan_prefixes(data: bytes, buf: np.ndarray, starts: np.ndarray, ends: np.nd
     """
     count = len(starts)
     ok = np.zeros(count, dtype=bool)
+    empty = np.zeros(count, dtype=bool)
     block = np.zeros(count, dtype=np.int32)
     number = np.zeros(count, dtype=np.int16)
     if len(buf) < _PREFIX + 1:
-        return ok, block, number
+        return ok, empty, block, number
     words = np.ndarray(shape=(len(buf) - 7,), dtype="<u8", buffer=data, strides=(1,))
     for low in range(0, count, _CHUNK_LINES):
         high = min(low + _CHUNK_LINES, count)
         first, last = starts[low:high], ends[low:high]
-        shaped = (last - first) >= _PREFIX + 1
+        length = last - first
+        shaped = length >= _PREFIX + 1
         first = np.where(shaped, first, 0)
         prefix = (words[first], words[first + 8])
         shaped &= buf[last - 1] == _QUOTE
@@ -129,10 +132,11 @@ def _scan_prefixes(data: bytes, buf: np.ndarray, starts: np.ndarray, ends: np.nd
             # a byte b is a digit iff (b & 0xF0) == 0x30 and ((b + 6) & 0xF0) == 0x30 (no carry: b <= 0x3F)
             shaped &= (word & high_nibbles) == thirties
             shaped &= (((word & digit_mask) + sixes) & high_nibbles) == thirties
-        ok[low:high] = shaped
+        empty[low:high] = shaped & (length == _PREFIX + 1)
+        ok[low:high] = shaped & ~empty[low:high]
         block[low:high] = _decimal(prefix, (1, 2, 5, 6, 8, 9), np.int32)
         number[low:high] = _decimal(prefix, (11, 12, 13), np.int16)
-    return ok, block, number
+    return ok, empty, block, number
 
 
 def _decimal(prefix: tuple[np.ndarray, np.ndarray], offsets: tuple[int, ...], dtype) -> np.ndarray:
@@ -149,19 +153,20 @@ def _decimal(prefix: tuple[np.ndarray, np.ndarray], offsets: tuple[int, ...], dt
     return total
 
 
-def _values(data: bytes, value_starts: np.ndarray, value_ends: np.ndarray) -> pa.Array:
-    """The value strings over the file buffer, without one Python object per value and without a copy.
+def _values(data: bytes, line_starts: np.ndarray, line_ends: np.ndarray) -> pa.Array:
+    """The value strings of rubrique lines (between ``Sxx.Gyy.bb.rrr,'`` and the last quote) over the file
+    buffer, without one Python object per value and without a copy.
 
     Arrow offsets must be monotonic, so they interleave value and gap: the result holds 2 strings per
     rubrique, the value at even positions (RawRubriques reads it with a stride of 2).
     """
-    count = len(value_starts)
+    count = len(line_starts)
     if count == 0:
         return pa.array([], type=pa.string())
     large = len(data) >= 2**31 - 1
     offsets = np.empty(2 * count + 1, dtype=np.int64 if large else np.int32)
-    offsets[0:-1:2] = value_starts
-    offsets[1::2] = value_ends
-    offsets[-1] = value_ends[-1]
+    np.add(line_starts, _PREFIX, out=offsets[0:-1:2])
+    np.subtract(line_ends, 1, out=offsets[1::2])
+    offsets[-1] = offsets[-2]
     kind = pa.large_string() if large else pa.string()
     return pa.Array.from_buffers(kind, 2 * count, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
