@@ -44,7 +44,9 @@ class RawRubriques:
 
     def take(self, rows: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
         """The values of ``rows`` (null where ``mask`` is True), as a compact string array."""
-        indices = np.asarray(rows, dtype=np.int64) * self.stride
+        indices = np.asarray(rows)
+        if self.stride != 1:
+            indices = indices.astype(np.int64) * self.stride
         result = self.store.take(pa.array(indices, mask=mask))
         return result.cast(pa.string()) if result.type == pa.large_string() else result
 

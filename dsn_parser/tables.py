@@ -93,7 +93,7 @@ def _cast_exact(values: pa.Array, kind: pa.DataType) -> pa.Array:
     if kind == pa.date32():
         if pc.any(pc.not_equal(pc.utf8_length(values), 8)).as_py():
             raise pa.ArrowInvalid("date length")
-        return pc.cast(_iso_dates(values), pa.date32())
+        return pc.cast(_iso_dates(values), pa.date32())  # validates the day of the month (strptime rolls 31/02)
     if kind == DECIMAL and pc.any(pc.match_substring(values, "e", ignore_case=True)).as_py():
         raise pa.ArrowInvalid("exponent")
     return pc.cast(values, kind)
@@ -204,6 +204,8 @@ class TableBuilder:
         local_count = len(ids)
         absent_text = pa.chunked_array([pa.nulls(local_count, pa.large_string())])
         absent_lines = _frozen_missing(local_count, np.int32)
+        all_present = np.zeros(local_count, dtype=bool)
+        all_present.setflags(write=False)
         for rubrique in self.catalog.rubriques_of(block):
             key = block_key(block) * 1000 + int(rubrique.code[-3:])
             rows = self.rubrique_rows(key)
@@ -211,6 +213,11 @@ class TableBuilder:
                 columns[rubrique.code] = pd.arrays.ArrowStringArray(absent_text)
                 if lines:
                     columns[f"{rubrique.code}#line"] = pd.arrays.IntegerArray(*absent_lines)
+                continue
+            if len(rows) == local_count:  # in every instance: the rows are the instances, in order
+                columns[rubrique.code] = _to_pandas(self.raw.take(rows), pd.StringDtype())
+                if lines:
+                    columns[f"{rubrique.code}#line"] = pd.arrays.IntegerArray(self.raw.line[rows], all_present)
                 continue
             take = np.full(local_count, -1, dtype=np.int64)
             take[self._local[inst.row_instance[rows]]] = rows
