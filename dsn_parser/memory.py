@@ -16,7 +16,11 @@ from __future__ import annotations
 import os
 
 import pyarrow as pa
-from numpy._core.multiarray import _set_madvise_hugepage
+
+try:  # numpy's own switch (numpy 2; numpy 1.x had it under numpy.core)
+    from numpy._core.multiarray import _set_madvise_hugepage
+except ImportError:  # pragma: no cover - depends on the numpy version installed
+    from numpy.core.multiarray import _set_madvise_hugepage
 
 
 def tune_memory() -> dict[str, object]:
