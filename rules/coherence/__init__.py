@@ -11,3 +11,4 @@ from . import fin_contrat  # noqa: F401
 from . import affiliation  # noqa: F401
 from . import bases  # noqa: F401
 from . import signals  # noqa: F401
+from . import non_salaries  # noqa: F401
