@@ -142,7 +142,9 @@ def business_id_not_a_nir(ctx):
 @rule("S20.G00.05.011/CCH-11", scope="declaration", test=TEST)
 def non_salarie_trigger(ctx):
     decl = _decl(ctx)
-    bad = isin(decl, "S20.G00.05.011", ["06"]) != (_count(ctx, NON_SALARIE) > 0)
+    rate_call, present = isin(decl, "S20.G00.05.011", ["06"]), _count(ctx, NON_SALARIE) > 0
+    # the block is forbidden only when .011 holds another value: a mensuelle (no .011) may declare non-salariés
+    bad = (rate_call & ~present) | (has(decl, "S20.G00.05.011") & ~rate_call & present)
     return findings(ctx, DECLARATION, bad, "S20.G00.05.011")
 
 

@@ -3,6 +3,7 @@ passes them all."""
 from __future__ import annotations
 
 from tests.rules.coherence.records import add_block, control_case_tests, edits, put
+from tests.rules.coherence.test_non_salaries import with_s89
 from tests.rules.support import fix_totals
 
 NIR = "2910360704270"  # the first employee's NIR in the clean file
@@ -45,6 +46,7 @@ CASES = [
     ("S20.G00.05.008/CCH-12", lambda r: edits(r, ("S10.G00.00.007", "02"), ("S20.G00.05.008", "03"))),
     ("S20.G00.05.009/CCH-11", lambda r: put(r, "S20.G00.05.009", NIR)),
     ("S20.G00.05.011/CCH-11", lambda r: put(r, "S20.G00.05.011", "06")),
+    ("S20.G00.05.011/CCH-11", lambda r: put(with_s89(r), "S20.G00.05.011", "07")),
     ("S20.G00.05.011/CCH-12", lambda r: without(put(r, "S20.G00.05.011", "03"), "S21.G00.15")),
     ("S20.G00.05.011/CCH-13", lambda r: put(r, "S20.G00.05.011", "07")),
     ("S20.G00.05.011/CCH-14", lambda r: put(r, "S20.G00.05.011", "07")),
@@ -55,6 +57,7 @@ CASES = [
 PASSING = [
     ("S20.G00.05.003/CCH-11", lambda r: edits(r, ("S20.G00.05.001", "04"), ("S20.G00.05.003", "11"))),
     ("S20.G00.05.006/CCH-12", lambda r: edits(r, ("S20.G00.05.002", "03"), ("S20.G00.05.006", "050420251"))),
+    ("S20.G00.05.011/CCH-11", with_s89),  # a mensuelle (no .011) may declare individus non salariés
     ("S20.G00.05.011/CCH-12", lambda r: put(r, "S20.G00.05.011", "03")),
     ("S20.G00.05.012/CCH-11", lambda r: edits(r, ("S20.G00.05.011", "02"), ("S20.G00.05.012", "53464097409712"))),
 ]
