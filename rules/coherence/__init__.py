@@ -12,3 +12,7 @@ from . import affiliation  # noqa: F401
 from . import bases  # noqa: F401
 from . import signals  # noqa: F401
 from . import non_salaries  # noqa: F401
+from . import retirement  # noqa: F401
+from . import establishment_extras  # noqa: F401
+from . import individual_extras  # noqa: F401
+from . import emitter  # noqa: F401
