@@ -167,6 +167,9 @@ def pay_records(company: Company, employee: Employee, pay: PayMonth) -> list[Rec
 
 
 def seniority_records(employee: Employee, month: date) -> list[Record]:
-    """S21.G00.86 ancienneté dans l'entreprise, in months."""
-    return [("S21.G00.86.001", "07"), ("S21.G00.86.002", "02"),
-            ("S21.G00.86.003", str(employee.seniority_months(month))), ("S21.G00.86.005", employee.contract_no)]
+    """S21.G00.86 ancienneté dans l'entreprise at the end of ``month``: in months, or in days during the first
+    month (the norm forbids a zero seniority, S21.G00.86.003/CCH-12)."""
+    months = employee.seniority_months(month)
+    unit, value = ("02", months) if months else ("01", (month_end(month) - employee.start).days + 1)
+    return [("S21.G00.86.001", "07"), ("S21.G00.86.002", unit), ("S21.G00.86.003", str(value)),
+            ("S21.G00.86.005", employee.contract_no)]

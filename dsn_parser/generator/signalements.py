@@ -7,7 +7,7 @@ from ..writer import Record
 from .company import Company
 from .envelope import declaration_header, employer_records, envoi
 from .individual import (affiliation_records, arret_records, contract_records, end_records, identity_records,
-                         remuneration_records)
+                         remuneration_records, seniority_records)
 from .payroll import affiliations, pay_month
 from .people import Employee
 from .usage import allowed
@@ -50,7 +50,8 @@ def reprise_signalement(company: Company, employee: Employee) -> list[Record]:
 
 
 def fctu_signalement(company: Company, employee: Employee) -> list[Record]:
-    """Envoi of a signalement fin du contrat de travail unique (nature 07): 62/63, 70, 71, 50/51 of the last month."""
+    """Envoi of a signalement fin du contrat de travail unique (nature 07): 62/63, 70, 71, 50/51 of the last month,
+    86 (ancienneté, required for an individu with a prévoyance affiliation)."""
     if employee.end is None:
         raise ValueError(f"employee {employee.index} has no end of contract")
     file_date = shift(employee.end, 3)
@@ -70,5 +71,5 @@ def fctu_signalement(company: Company, employee: Employee) -> list[Record]:
                ("S21.G00.50.003", "01"), ("S21.G00.50.004", amount(pay.net_paid)),
                ("S21.G00.50.006", f"{employee.pas_rate:.2f}"), ("S21.G00.50.007", "01"),
                ("S21.G00.50.009", amount(pay.pas)), ("S21.G00.50.013", amount(pay.net_fiscal))]
-            + remuneration_records(employee, pay))
+            + remuneration_records(employee, pay) + seniority_records(employee, month))
     return envoi(company, [_declaration(company, employee, "07", file_date, body, adhesions)])

@@ -11,18 +11,19 @@ import pandas as pd
 from ..registry import rule
 from .remuneration import (CONTRAT, found, has, is_in, later_duplicates, num, of_declaration, table, truth, txt)
 
-PENIBILITE, ANCIENNETE, SATD = "S21.G00.34", "S21.G00.86", "S21.G00.98"
+PENIBILITE, ANCIENNETE, SATD, INDIVIDU, AFFILIATION = (
+    "S21.G00.34", "S21.G00.86", "S21.G00.98", "S21.G00.30", "S21.G00.70")
 TEST = "tests/rules/coherence/test_individual_extras.py::test_control"
 
 NOT_APPLICABLE: dict[str, str] = {}
-# Not registered yet: S21.G00.86.001/CCH-12 (an affiliated individual needs an ancienneté 06 or 07, FCTU and
-# amorçage included) and S21.G00.86.003/CCH-12 (no zero ancienneté of types 02-07). The generator's clean files
-# break both (its FCTU has affiliations but no ancienneté; a hire of the month gets 0 months), so they wait for
-# the generator to be fixed.
 
 PREVENTION_SCHEMES = ("157", "200", "300", "905")  # 40.020 base old-age schemes of the prevention account
+MISSION = "03"
+COMPANY_OR_GROUP = ("06", "07")
 IN_COMPANY = "07"
+SENIORITY_NATURES = ("01", "07", "08")  # 86.001/CCH-12: mensuelle, FCTU, amorçage
 PRIVATE_LAW_CONTRACTS = ("01", "02", "03", "07", "08", "82", "91", "92")  # 86.001/CCH-14
+NONZERO_TYPES = ("02", "03", "04", "06", "07")
 # 86.003/CCH-11: 99 years, 99 × 12 months, 99 × 366 days, by unit (01 days, 02 months, 03 years)
 MAX_SENIORITY = {"01": 36234, "02": 1188, "03": 99}
 
@@ -77,6 +78,22 @@ def _seniority(ctx) -> tuple[pd.DataFrame, pd.Series]:
     return seniority, txt(seniority, "S21.G00.86.001")
 
 
+@rule("S21.G00.86.001/CCH-12", scope="block", test=TEST)
+def affiliated_individual_has_company_seniority(ctx):
+    ind = ctx.table(INDIVIDU)
+    if ind.empty:
+        return _none(ctx, INDIVIDU, ind)
+    seniority, kind = _seniority(ctx)
+    contrat = ctx.table(CONTRAT)
+    nature = txt(contrat, "S21.G00.40.007")
+    not_mission = contrat.loc[truth(nature.notna() & (nature != MISSION)), "individu_id"]
+    with_seniority = seniority.loc[truth(kind.isin(COMPANY_OR_GROUP)), "individu_id"]
+    bad = (truth(of_declaration(ctx, ind, "nature").isin(SENIORITY_NATURES))
+           & ind["id"].isin(table(ctx, AFFILIATION)["individu_id"]).to_numpy(dtype=bool)
+           & ind["id"].isin(not_mission).to_numpy(dtype=bool) & ~ind["id"].isin(with_seniority).to_numpy(dtype=bool))
+    return found(ctx, INDIVIDU, ind, bad).assign(rubrique="S21.G00.86.001")
+
+
 @rule("S21.G00.86.001/CCH-13", scope="block", test=TEST)
 def one_seniority_per_type_and_contract(ctx):
     seniority, kind = _seniority(ctx)
@@ -106,6 +123,13 @@ def seniority_below_99_years(ctx):
     limit = txt(seniority, "S21.G00.86.002").map(MAX_SENIORITY).astype("float64")
     # "inférieure à 99 (ans)" but "supérieure à 99 ans" in the message: only values above the bound are reported
     return found(ctx, ANCIENNETE, seniority, truth(num(seniority, "S21.G00.86.003") > limit), "S21.G00.86.003")
+
+
+@rule("S21.G00.86.003/CCH-12", scope="block", test=TEST)
+def seniority_not_zero(ctx):
+    seniority, kind = _seniority(ctx)
+    bad = truth(kind.isin(NONZERO_TYPES)) & truth(num(seniority, "S21.G00.86.003") == 0)
+    return found(ctx, ANCIENNETE, seniority, bad, "S21.G00.86.003")
 
 
 @rule("S21.G00.86.005/CCH-11", scope="block", test=TEST)

@@ -29,9 +29,11 @@ def seniority(records, kind: str = "07", unit: str = "02", value: str = "12", co
 CASES = [
     ("S21.G00.34.001/CCH-11", lambda r: exposure(put(r, "S21.G00.40.020", "120"))),
     ("S21.G00.34.002/CCH-11", lambda r: exposure(r, "CT999999")),
+    ("S21.G00.86.001/CCH-12", lambda r: put(r, "S21.G00.86.001", "02")),
     ("S21.G00.86.001/CCH-13", lambda r: seniority(r)),
     ("S21.G00.86.001/CCH-14", lambda r: put(r, "S21.G00.86.001", "06")),
     ("S21.G00.86.003/CCH-11", lambda r: put(r, "S21.G00.86.003", "1189")),
+    ("S21.G00.86.003/CCH-12", lambda r: put(r, "S21.G00.86.003", "0")),
     ("S21.G00.86.005/CCH-11", lambda r: put(r, "S21.G00.86.005", "CT999999")),
     ("S21.G00.98.004/CCH-11", lambda r: seizure(r, "032025")),
 ]
@@ -40,10 +42,13 @@ PASSING = [
     ("S21.G00.34.001/CCH-11", exposure),
     ("S21.G00.34.001/CCH-11", lambda r: exposure(put(r, "S21.G00.40.020", "300"))),
     ("S21.G00.34.002/CCH-11", exposure),
+    ("S21.G00.86.001/CCH-12", lambda r: edits(r, ("S21.G00.86.001", "02"), ("S21.G00.40.007", "03"))),
+    ("S21.G00.86.001/CCH-12", lambda r: seniority(put(r, "S21.G00.86.001", "02"), "06")),
     ("S21.G00.86.001/CCH-13", lambda r: seniority(r, "04")),
     ("S21.G00.86.001/CCH-14", lambda r: edits(r, ("S21.G00.86.001", "06"), ("S21.G00.40.007", "29"))),
     ("S21.G00.86.003/CCH-11", lambda r: put(r, "S21.G00.86.003", "1188")),
     ("S21.G00.86.003/CCH-11", lambda r: seniority(r, "04", "03", "99")),
+    ("S21.G00.86.003/CCH-12", lambda r: seniority(r, "04", "01", "25")),
     ("S21.G00.86.005/CCH-11", lambda r: seniority(r, "04")),
     ("S21.G00.98.004/CCH-11", seizure),
 ]
