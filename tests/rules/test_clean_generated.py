@@ -1,6 +1,7 @@
 """A clean generated file has no blocking anomaly and no engine error; the public samples raise no engine error."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -62,3 +63,20 @@ def test_public_samples_raise_no_engine_error(name):
     report = validate(read_dsn(SHARED_SAMPLES / name), ValidationOptions())
     assert report.anomalies
     assert [a.message for a in report.anomalies if a.code == ENGINE_ERROR] == []
+
+
+_CODE = re.compile(r"`((?:S\d\d\.G\d\d\.\d\d\.\d{3}/[A-Z]{3}-\d\d)|(?:CS[LT]\d\d\w*)|(?:DSN-[A-Z]+-\d\d)|(?:CV\d\d))`")
+
+
+def _documented_codes(name: str) -> set[str]:
+    """The codes listed in the findings table of one public sample in docs/validation.md."""
+    text = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    section = text.split(f"## `{name}`", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    return {code for row in rows for code in _CODE.findall(row)}
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_every_finding_on_a_public_sample_is_explained_in_the_docs(name):
+    report = validate(read_dsn(SHARED_SAMPLES / name), ValidationOptions())
+    assert {a.code for a in report.anomalies} == _documented_codes(name)
