@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
 
 import duckdb
 import sqlalchemy as sa
 
 from pipeline.store import DEFAULT_URL, StoreBusyError, make_engine
+from pipeline.store.history import received_on
 from pipeline.store.schema import anomalies, submissions
 from rules.anomaly import SEVERITIES
 
 URL_VARIABLE = "DSN_DB_URL"
-PARIS = ZoneInfo("Europe/Paris")
 FINAL_STATUSES = ("loaded", "rejected", "duplicate")
 _SUBMISSION_FIELDS = ("id", "filename", "source", "received_at", "sha256", "norm", "status", "error",
                       "anomalies_blocking", "anomalies_warning", "anomalies_info")
@@ -35,25 +36,25 @@ def is_transient(error: BaseException | object) -> bool:
     return isinstance(error, duckdb.Error) and "lock" in str(error).lower()
 
 
-def submission_report(url: str, submission_id: str) -> dict:
-    """The stored submission (status, error, counts) and its anomalies, as JSON-ready dicts."""
+@contextmanager
+def reading(url: str) -> Iterator[sa.Connection]:
+    """A read-only connection to the store (DuckDB opened read-only), closed with its engine at the end."""
     engine = make_engine(url, read_only=True)
     try:
         with engine.connect() as conn:
-            row = conn.execute(sa.select(*(submissions.c[f] for f in _SUBMISSION_FIELDS))
-                               .where(submissions.c.id == submission_id)).mappings().one()
-            found = conn.execute(sa.select(anomalies).where(anomalies.c.submission_id == submission_id)
-                                 .order_by(anomalies.c.seq)).mappings().all()
+            yield conn
     finally:
         engine.dispose()
+
+
+def submission_report(url: str, submission_id: str) -> dict:
+    """The stored submission (status, error, counts) and its anomalies, as JSON-ready dicts."""
+    with reading(url) as conn:
+        row = conn.execute(sa.select(*(submissions.c[f] for f in _SUBMISSION_FIELDS))
+                           .where(submissions.c.id == submission_id)).mappings().one()
+        found = conn.execute(sa.select(anomalies).where(anomalies.c.submission_id == submission_id)
+                             .order_by(anomalies.c.seq)).mappings().all()
     return {"submission": dict(row), "anomalies": [{k: v for k, v in a.items() if k != "submission_id"} for a in found]}
-
-
-def utc_bounds(day: date) -> tuple[datetime, datetime]:
-    """Start and end (naive UTC, as the store keeps times) of a calendar day in Europe/Paris."""
-    start = datetime.combine(day, time(), tzinfo=PARIS)
-    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=PARIS)
-    return tuple(t.astimezone(timezone.utc).replace(tzinfo=None) for t in (start, end))
 
 
 def day_summary(url: str, day: date) -> dict:
@@ -62,19 +63,14 @@ def day_summary(url: str, day: date) -> dict:
     Reconciliation: ``unfinished`` lists the day's submissions left in an intermediate status and
     ``inconsistent`` those whose anomaly counters differ from their stored anomalies.
     """
-    start, end = utc_bounds(day)
-    of_day = (submissions.c.received_at >= start) & (submissions.c.received_at < end)
+    of_day = received_on(day)
     counters = [submissions.c[f"anomalies_{s}"] for s in SEVERITIES]
-    engine = make_engine(url, read_only=True)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(sa.select(submissions.c.id, submissions.c.status, *counters).where(of_day)).all()
-            stored = conn.execute(
-                sa.select(anomalies.c.submission_id, anomalies.c.code, anomalies.c.severity, sa.func.count())
-                .join(submissions, submissions.c.id == anomalies.c.submission_id).where(of_day)
-                .group_by(anomalies.c.submission_id, anomalies.c.code, anomalies.c.severity)).all()
-    finally:
-        engine.dispose()
+    with reading(url) as conn:
+        rows = conn.execute(sa.select(submissions.c.id, submissions.c.status, *counters).where(of_day)).all()
+        stored = conn.execute(
+            sa.select(anomalies.c.submission_id, anomalies.c.code, anomalies.c.severity, sa.func.count())
+            .join(submissions, submissions.c.id == anomalies.c.submission_id).where(of_day)
+            .group_by(anomalies.c.submission_id, anomalies.c.code, anomalies.c.severity)).all()
     by_code, by_submission = Counter(), Counter()
     for submission_id, code, severity, count in stored:
         by_code[code, severity] += count

@@ -2,9 +2,11 @@
 
 Order of work: the raw file goes to the content-addressed archive first; a file already stored (same
 SHA-256) is a duplicate; an unreadable file is stored as a rejected submission; otherwise the parsed blocks,
-declarations, employees and anomalies are built in memory, then written in one transaction with the
-submission row, so a submission is visible complete or not at all. The unique SHA-256 of ``submissions``
-settles races between processes: the loser gets an integrity error and reports a duplicate.
+declarations and anomalies are built in memory, then written in one transaction with the submission row,
+and the derived tables (declaration states, employees, employee months) are derived from the stored rows in
+that same transaction (:mod:`pipeline.derived`), so a submission is visible complete or not at all. The
+unique SHA-256 of ``submissions`` settles races between processes: the loser gets an integrity error and
+reports a duplicate.
 """
 from __future__ import annotations
 
@@ -25,16 +27,13 @@ from rules import ValidationOptions, validate
 from rules.anomaly import SEVERITIES
 
 from .archive import DEFAULT_ARCHIVE, archive_file
+from .derived import derive
 from .store import DEFAULT_URL, make_engine, migrate
-from .store.bulk import bulk_insert, staged
-from .store.schema import BLOCK_TABLES, anomalies, column_name, declarations, employee_months, employees, envois, \
-    submissions
+from .store.bulk import bulk_insert
+from .store.schema import BLOCK_TABLES, anomalies, column_name, declarations, envois, submissions
 
-REPLACING_TYPES = {"03": "superseded", "05": "superseded", "04": "cancelled"}
 ENVOI, EMETTEUR, DECLARATION = "S10.G00.00", "S10.G00.01", "S20.G00.05"
-ENTREPRISE, ETABLISSEMENT, INDIVIDU, CONTRAT = "S21.G00.06", "S21.G00.11", "S21.G00.30", "S21.G00.40"
-VERSEMENT, REMUNERATION = "S21.G00.50", "S21.G00.51"
-GROSS_PAY_TYPE = "001"  # S21.G00.51.011: rémunération brute non plafonnée
+ENTREPRISE, ETABLISSEMENT, INDIVIDU = "S21.G00.06", "S21.G00.11", "S21.G00.30"
 _ENGINES: dict[str, sa.Engine] = {}
 _MIGRATED: set[str] = set()
 
@@ -147,26 +146,10 @@ def _month(text) -> date | None:
         return None
 
 
-def _d8(day: date | None) -> str | None:
-    return day.strftime("%d%m%Y") if day else None
-
-
-def _value(frame: pd.DataFrame, code: str) -> pd.Series:
-    """A rubrique column of a table, or all-null when the catalog of the file has no such rubrique."""
-    return frame[code] if code in frame else pd.Series(pd.NA, index=frame.index, dtype=pd.StringDtype())
-
-
 def _first_by(frame: pd.DataFrame, key: str, code: str) -> dict:
     """``key`` value → the first non-null ``code`` value among its rows."""
     values = frame[[key, code]].dropna() if code in frame else frame.iloc[0:0]
     return dict(values.drop_duplicates(key).itertuples(index=False, name=None)) if len(values) else {}
-
-
-def _sum_by(frame: pd.DataFrame, key: str, code: str, mask: pd.Series | None = None) -> pd.Series:
-    if code not in frame or frame.empty:
-        return pd.Series(dtype=pd.ArrowDtype(pa.decimal128(21, 3)))
-    values = frame[code] if mask is None else frame[code].where(mask)
-    return values.groupby(frame[key]).sum(min_count=1).astype(pd.ArrowDtype(pa.decimal128(21, 3)))
 
 
 @dataclass
@@ -179,7 +162,6 @@ class SubmissionContent:
     declarations: list[dict]
     blocks: dict[str, pa.Table]
     anomalies: pa.Table
-    people: pd.DataFrame  # one row per individu: identity, employee data, month figures
 
     @classmethod
     def build(cls, parsed: ParsedFile, anomaly_frame: pd.DataFrame, submission_id: str,
@@ -199,22 +181,19 @@ class SubmissionContent:
         anomaly_table = pa.Table.from_pandas(anomaly_frame, preserve_index=False)
         anomaly_table = anomaly_table.add_column(0, "seq", pa.array(np.arange(len(anomaly_frame)), pa.int64()))
         anomaly_table = anomaly_table.add_column(0, "submission_id", _constant(submission_id, len(anomaly_frame)))
-        people = _people(typed, declaration_rows, submission_id)
-        return cls(submission_id, received_at, envoi_rows, declaration_rows, blocks, anomaly_table, people)
+        return cls(submission_id, received_at, envoi_rows, declaration_rows, blocks, anomaly_table)
 
     def load(self, conn: sa.Connection) -> None:
-        """Write everything on ``conn`` (inside the caller's transaction)."""
+        """Write everything on ``conn`` (inside the caller's transaction), then derive the derived tables."""
         if self.envois:
             conn.execute(envois.insert(), self.envois)
-        for row in self.declarations:
-            _resolve_replacement(conn, row, self.received_at)
         if self.declarations:
             conn.execute(declarations.insert(), [{k: v for k, v in row.items() if k in declarations.c}
                                                  for row in self.declarations])
         for block, table in self.blocks.items():
             bulk_insert(conn, BLOCK_TABLES[block], table)
         bulk_insert(conn, anomalies, self.anomalies)
-        _load_people(conn, self.people, self.received_at)
+        derive(conn, [self.submission_id], fresh=True)
 
 
 def _constant(value: str, length: int) -> pa.Array:
@@ -248,44 +227,18 @@ def _declaration_rows(parsed: ParsedFile, envoi_ids: dict[int, str], received_at
     for r in decl.to_dict("records"):
         if r.get("envoi_id") not in envoi_ids:
             continue
-        kind = _text(r.get(f"{DECLARATION}.002"))
-        annulment = kind == "04"
         rows.append({
             "id": str(uuid.uuid4()), "envoi_id": envoi_ids[r["envoi_id"]], "instance_id": int(r["id"]),
-            "line": int(r["line"]), "nature": _text(r.get(f"{DECLARATION}.001")), "type": kind,
-            "fraction": _text(r.get(f"{DECLARATION}.003")), "order_number": _text(r.get(f"{DECLARATION}.004")),
+            "line": int(r["line"]), "nature": _text(r.get(f"{DECLARATION}.001")),
+            "type": _text(r.get(f"{DECLARATION}.002")), "fraction": _text(r.get(f"{DECLARATION}.003")),
+            "order_number": _text(r.get(f"{DECLARATION}.004")),
             "month": _month(r.get(f"{DECLARATION}.005")), "file_date": _month(r.get(f"{DECLARATION}.007")),
             "siren": sirens.get(r["id"]), "nic": nics.get(r["id"]), "replaces": _text(r.get(f"{DECLARATION}.006")),
-            "replaces_id": None, "individus": int(headcount.get(r["id"], 0)),
-            # an annulment is an act, never a current declaration: valid for an empty interval
-            "state": "cancelled" if annulment else "current", "valid_from": received_at,
-            "valid_to": received_at if annulment else None,
+            "individus": int(headcount.get(r["id"], 0)),
+            # state, validity and replaces_id are derived from the annule-et-remplace chain (pipeline.derived)
+            "state": "current", "valid_from": received_at,
         })
     return rows
-
-
-def _resolve_replacement(conn: sa.Connection, row: dict, received_at: datetime) -> None:
-    """For a type 03/05 (annule et remplace) or 04 (annule), end the current declaration it targets.
-
-    The target is the current declaration of the same nature, SIREN, NIC, fraction and month; when several
-    match, the one whose file date and order number form ``S20.G00.05.006`` wins, else the latest received.
-    Without a month (signalements), only the ``S20.G00.05.006`` match counts.
-    """
-    new_state = REPLACING_TYPES.get(row["type"])
-    if new_state is None:
-        return
-    d = declarations.c
-    candidates = conn.execute(
-        sa.select(d.id, d.file_date, d.order_number)
-        .where(d.state == "current", d.nature == row["nature"], d.siren == row["siren"], d.nic == row["nic"],
-               d.fraction == row["fraction"], d.month.is_not_distinct_from(row["month"]))
-        .order_by(d.valid_from.desc())).all()
-    named = [c for c in candidates if row["replaces"] and f"{_d8(c.file_date)}{c.order_number}" == row["replaces"]]
-    target = named[0] if named else (candidates[0] if candidates and row["month"] is not None else None)
-    if target is None:
-        return
-    row["replaces_id"] = target.id
-    conn.execute(declarations.update().where(d.id == target.id).values(state=new_state, valid_to=received_at))
 
 
 def _block_arrow(table: sa.Table, frame: pd.DataFrame, submission_id: str, decl_ids: dict[int, str]) -> pa.Table:
@@ -317,62 +270,3 @@ def _block_arrow(table: sa.Table, frame: pd.DataFrame, submission_id: str, decl_
             array = pc.cast(array, pa.date32())
         columns[column_name(code)] = array
     return pa.table(columns)
-
-
-def _people(typed: dict[str, pd.DataFrame], declaration_rows: list[dict], submission_id: str) -> pd.DataFrame:
-    """One row per individu: stable identity (NIR, else NTT, else SIREN + matricule) and the month's figures."""
-    ind = typed[INDIVIDU]
-    decl = pd.DataFrame(declaration_rows, columns=["instance_id", "id", "siren", "nic", "month"]).set_index(
-        "instance_id")
-    ind = ind[ind["declaration_id"].isin(decl.index)]
-    siren = ind["declaration_id"].map(decl["siren"]).astype(pd.StringDtype())
-    nir, ntt, matricule = (_value(ind, f"{INDIVIDU}.{n}") for n in ("001", "020", "019"))
-    kind = pd.Series(np.select([nir.notna(), ntt.notna(), matricule.notna() & siren.notna()],
-                               ["nir", "ntt", "matricule"], ""), index=ind.index)
-    identity = ("nir:" + nir).fillna("ntt:" + ntt).fillna("mat:" + siren + ":" + matricule)
-    people = pd.DataFrame({
-        "identity": identity, "kind": kind, "nir": nir, "ntt": ntt, "siren": siren, "matricule": matricule,
-        "declaration_id": ind["declaration_id"].map(decl["id"]), "submission_id": submission_id,
-        "individu_id": ind["id"].astype("int64"), "month": ind["declaration_id"].map(decl["month"]),
-        "nic": ind["declaration_id"].map(decl["nic"]),
-    })[kind != ""]
-    contrat = typed[CONTRAT].drop_duplicates("individu_id") if not typed[CONTRAT].empty else typed[CONTRAT]
-    contrat = contrat.set_index("individu_id")
-    for column, code in (("contract_number", "009"), ("contract_start", "001"), ("contract_nature", "007")):
-        people[column] = people["individu_id"].map(contrat[f"{CONTRAT}.{code}"]) if not contrat.empty else None
-    people["contracts"] = people["individu_id"].map(typed[CONTRAT].groupby("individu_id").size()).fillna(0)
-    remuneration, versement = typed[REMUNERATION], typed[VERSEMENT]
-    gross_mask = remuneration[f"{REMUNERATION}.011"] == GROSS_PAY_TYPE if not remuneration.empty else None
-    for column, frame, code, mask in (("gross_pay", remuneration, f"{REMUNERATION}.013", gross_mask),
-                                      ("net_taxable", versement, f"{VERSEMENT}.002", None),
-                                      ("net_paid", versement, f"{VERSEMENT}.004", None)):
-        people[column] = people["individu_id"].map(_sum_by(frame, "individu_id", code, mask))
-    return people
-
-
-def _load_people(conn: sa.Connection, people: pd.DataFrame, received_at: datetime) -> None:
-    """Create the employees not seen before, then link each individu of the file to its employee."""
-    if people.empty:
-        return
-    fresh = people.drop_duplicates("identity")[["identity", "kind", "nir", "ntt", "siren", "matricule"]].copy()
-    fresh.insert(0, "id", [str(uuid.uuid4()) for _ in range(len(fresh))])
-    fresh["created_at"] = received_at
-    fresh_table = pa.Table.from_pandas(fresh, preserve_index=False)
-    columns = ", ".join(fresh_table.column_names)
-    with staged(conn, fresh_table, like=employees) as stage:
-        conn.exec_driver_sql(f"INSERT INTO employees ({columns}) SELECT {columns} FROM {stage} "
-                             "ON CONFLICT (identity) DO NOTHING")
-        ids = dict(conn.exec_driver_sql(
-            f"SELECT e.identity, e.id FROM employees e JOIN {stage} s ON s.identity = e.identity").all())
-    months = people.assign(employee_id=people["identity"].map(ids))
-    months = months[[c.name for c in employee_months.c]]
-    months = months.astype({"contracts": "int64"})
-    bulk_insert(conn, employee_months, _dates_as_days(pa.Table.from_pandas(months, preserve_index=False)))
-
-
-def _dates_as_days(table: pa.Table) -> pa.Table:
-    """Timestamp columns (pandas dates) as Arrow dates, the type of the store's date columns."""
-    for i, column in enumerate(table.schema):
-        if pa.types.is_timestamp(column.type):
-            table = table.set_column(i, column.name, pc.cast(table.column(i), pa.date32()))
-    return table

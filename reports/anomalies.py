@@ -45,12 +45,16 @@ def render_text(reports) -> str:
     return "\n".join(out)
 
 
+def templates() -> Environment:
+    """The jinja2 environment of the report templates (HTML autoescaped)."""
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+
+
 def render_html(reports, generated_at: datetime | None = None) -> str:
     """A self-contained HTML page for compliance officers."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     data = report_dicts(reports)
     families = Counter(a["family"] for r in data for a in r.get("anomalies", []))
-    return env.get_template("anomalies.html.j2").render(
+    return templates().get_template("anomalies.html.j2").render(
         reports=data, families=dict(families), labels=SEVERITY_LABELS,
         generated_at=(generated_at or datetime.now()).strftime("%d/%m/%Y %H:%M"))
 

@@ -1,12 +1,15 @@
-"""History queries: which declarations were current at a given time, and an employee's months."""
+"""History queries: which declarations were current at a given time, an employee's months, a day's submissions."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from . import schema
-from .schema import declarations, employees
+from .schema import declarations, employee_identities, submissions
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def declarations_as_of(conn: sa.Connection, siren: str, when: datetime) -> list[dict]:
@@ -39,7 +42,8 @@ def employee_months(conn: sa.Connection, employee_id: str, before: date, count: 
 
 def employee_id_of(conn: sa.Connection, nir: str | None = None, ntt: str | None = None,
                    siren: str | None = None, matricule: str | None = None) -> str | None:
-    """The stored employee of a NIR, else an NTT, else a (SIREN, matricule); None when unknown."""
+    """The stored employee of a NIR (current or former), else an NTT, else a (SIREN, matricule); None when
+    unknown."""
     if nir:
         identity = f"nir:{nir}"
     elif ntt:
@@ -48,4 +52,26 @@ def employee_id_of(conn: sa.Connection, nir: str | None = None, ntt: str | None 
         identity = f"mat:{siren}:{matricule}"
     else:
         return None
-    return conn.execute(sa.select(employees.c.id).where(employees.c.identity == identity)).scalar()
+    return conn.execute(sa.select(employee_identities.c.employee_id)
+                        .where(employee_identities.c.identity == identity)).scalar()
+
+
+def utc_bounds(day: date) -> tuple[datetime, datetime]:
+    """Start and end (naive UTC, as the store keeps times) of a calendar day in Europe/Paris."""
+    start = datetime.combine(day, time(), tzinfo=PARIS)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=PARIS)
+    return tuple(t.astimezone(timezone.utc).replace(tzinfo=None) for t in (start, end))
+
+
+def received_on(day: date) -> sa.ColumnElement[bool]:
+    """The condition "the submission was received on ``day``" (Paris time)."""
+    start, end = utc_bounds(day)
+    return (submissions.c.received_at >= start) & (submissions.c.received_at < end)
+
+
+def submissions_received(conn: sa.Connection, day: date, status: str | None = None) -> list[str]:
+    """Ids of the submissions received on ``day`` (Paris time), with ``status`` when given, oldest first."""
+    query = sa.select(submissions.c.id).where(received_on(day)).order_by(submissions.c.received_at, submissions.c.id)
+    if status is not None:
+        query = query.where(submissions.c.status == status)
+    return list(conn.execute(query).scalars())

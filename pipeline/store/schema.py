@@ -13,15 +13,15 @@ from dsn_parser.catalog import load_catalog
 from dsn_parser.tables import DECIMAL, arrow_type, table_name
 from rules.anomaly import ANOMALY_COLUMNS
 
-SCHEMA_VERSION = "0001"
+SCHEMA_VERSION = "0002"
 SCHEMA_NORMS = ("P22V01", "P24V01", "P26V01")
 SUBMISSION_STATUSES = ("received", "parsed", "validated", "loaded", "rejected", "duplicate")
 DECLARATION_STATES = ("current", "superseded", "cancelled")
 DECLARATION = "S20.G00.05"
 # Blocks stored in their own table (what the portal needs), in norm order.
-STORED_BLOCKS = ("S21.G00.06", "S21.G00.11", "S21.G00.15", "S21.G00.20", "S21.G00.55", "S21.G00.30", "S21.G00.40",
-                 "S21.G00.60", "S21.G00.62", "S21.G00.70", "S21.G00.73", "S21.G00.50", "S21.G00.51", "S21.G00.52",
-                 "S21.G00.78", "S21.G00.79", "S21.G00.81")
+STORED_BLOCKS = ("S21.G00.06", "S21.G00.11", "S21.G00.15", "S21.G00.20", "S21.G00.55", "S21.G00.30", "S21.G00.31",
+                 "S21.G00.40", "S21.G00.60", "S21.G00.62", "S21.G00.70", "S21.G00.73", "S21.G00.50", "S21.G00.51",
+                 "S21.G00.52", "S21.G00.78", "S21.G00.79", "S21.G00.81")
 
 ID = sa.String(36)
 metadata = sa.MetaData()
@@ -166,6 +166,23 @@ employees = sa.Table(
     sa.CheckConstraint("kind IN ('nir', 'ntt', 'matricule')", name="ck_employees_kind"),
 )
 
+# Every identity of every employee (its primary ``employees.identity`` included): ``nir:<NIR>`` (current or
+# former, from S21.G00.31.008), ``ntt:<NTT>``, ``mat:<SIREN>:<matricule>``; with the declaration that
+# established it, its month (``since``) and the reception of that declaration (``recorded_at``).
+employee_identities = sa.Table(
+    "employee_identities", metadata,
+    sa.Column("identity", sa.String(), primary_key=True),
+    sa.Column("employee_id", ID, nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("since", sa.Date()),
+    sa.Column("declaration_id", ID),
+    sa.Column("recorded_at", sa.DateTime(), nullable=False),
+    sa.CheckConstraint("kind IN ('nir', 'ntt', 'matricule')", name="ck_employee_identities_kind"),
+    _bulk_reference("employee_id", "employees.id"),
+    _bulk_reference("declaration_id", "declarations.id"),
+    sa.Index("ix_employee_identities_employee", "employee_id").ddl_if(dialect="postgresql"),
+)
+
 employee_months = sa.Table(
     "employee_months", metadata,
     sa.Column("employee_id", ID, nullable=False),
@@ -187,6 +204,7 @@ employee_months = sa.Table(
     _bulk_reference("declaration_id", "declarations.id"),
     _bulk_reference("submission_id", "submissions.id"),
     sa.Index("ix_employee_months_employee", "employee_id", "month").ddl_if(dialect="postgresql"),
+    sa.Index("ix_employee_months_declaration", "declaration_id").ddl_if(dialect="postgresql"),
 )
 
 schema_version = sa.Table(

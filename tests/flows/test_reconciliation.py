@@ -1,4 +1,5 @@
-"""Nightly reconciliation: Paris day bounds, the day's summary from the store, a real flow run."""
+"""Nightly reconciliation: Paris day bounds, the day's summary from the store, derived tables recomputed,
+anomaly reports written, a real flow run."""
 from __future__ import annotations
 
 import json
@@ -7,11 +8,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from dsn_parser.generator.monthly import monthly_records
+from dsn_parser.writer import write_records
 from flows.ingestion import ingest_file
 from flows.reconciliation import nightly_reconciliation, previous_day, summarise_day, write_day_summary
-from flows.store_access import PARIS, utc_bounds
 from pipeline.store import make_engine
-from pipeline.store.schema import anomalies, submissions
+from pipeline.store.history import PARIS, utc_bounds
+from pipeline.store.schema import anomalies, employee_months, submissions
 
 
 def test_previous_day_is_the_paris_day_before():
@@ -89,8 +92,65 @@ def test_summarise_task_takes_and_returns_plain_values(tmp_path, write_month, db
     assert json.loads(Path(path).read_text())["day"] == day
 
 
-def test_nightly_flow_run_writes_the_summary(prefect_server, tmp_path, write_month, db_url):
-    ingest_file.fn(str(write_month(tmp_path / "m.dsn")), db_url)
+def write_bad_nir(company, path: Path) -> tuple[Path, str]:
+    """The first month with the first NIR made invalid (month 13): a file with a blocking anomaly."""
+    records = monthly_records(company, date(2025, 1, 1))
+    index = next(i for i, (code, _) in enumerate(records) if code == "S21.G00.30.001")
+    bad = f"{records[index][1][:3]}13{records[index][1][5:]}"
+    records[index] = ("S21.G00.30.001", bad)
+    return write_records(records, path), bad
+
+
+def stored_codes(url: str, submission_id: str) -> set[str]:
+    engine = make_engine(url, read_only=True)
+    try:
+        with engine.connect() as conn:
+            return set(conn.execute(sa.select(anomalies.c.code).where(anomalies.c.submission_id == submission_id))
+                       .scalars())
+    finally:
+        engine.dispose()
+
+
+def test_nightly_body_recomputes_then_writes_summary_and_reports(prefect_server, tmp_path, company, write_month,
+                                                                 db_url):
+    clean = ingest_file.fn(str(write_month(tmp_path / "m.dsn", 1)), db_url)["submission_id"]
+    bad_path, bad_nir = write_bad_nir(company, tmp_path / "bad.dsn")
+    bad = ingest_file.fn(str(bad_path), db_url)["submission_id"]
+    (tmp_path / "garbage.dsn").write_bytes(b"")
+    ingest_file.fn(str(tmp_path / "garbage.dsn"), db_url)  # rejected: in the summary, without a report
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            lost = conn.execute(sa.select(employee_months.c.individu_id)
+                                .where(employee_months.c.submission_id == clean).limit(1)).scalar_one()
+            conn.execute(employee_months.delete().where(employee_months.c.submission_id == clean,
+                                                        employee_months.c.individu_id == lost))
+    finally:
+        engine.dispose()
     day = received_day(db_url).isoformat()
-    path = nightly_reconciliation(day=day, db_url=db_url, reports_dir=str(tmp_path / "reports"))
-    assert json.loads(Path(path).read_text())["by_status"] == {"loaded": 1}
+    folder = tmp_path / "reports" / day
+
+    result = nightly_reconciliation.fn(day=day, db_url=db_url, reports_dir=str(tmp_path / "reports"))
+
+    summary = json.loads(Path(result["summary"]).read_text(encoding="utf-8"))
+    assert summary["by_status"] == {"loaded": 2, "rejected": 1}
+    assert summary["derived_repaired"]["months_added"] == 1 == result["repaired"]["months_added"]
+    assert result["reports"] == [str(folder / f"{clean}.html"), str(folder / f"{bad}.html")]
+    page = (folder / f"{bad}.html").read_text(encoding="utf-8")
+    codes = stored_codes(db_url, bad)
+    assert "CSL00" in codes and all(f"<td>{code}</td>" in page for code in codes)
+    assert bad_path.name in page and bad_nir not in page  # the NIR stays masked
+    index = Path(result["index"]).read_text(encoding="utf-8")
+    assert result["index"] == str(folder / "index.html")
+    assert f'href="{clean}.html"' in index and f'href="{bad}.html"' in index and "garbage.dsn" not in index
+    again = nightly_reconciliation.fn(day=day, db_url=db_url, reports_dir=str(tmp_path / "reports"))
+    assert set(again["repaired"].values()) == {0}
+
+
+def test_nightly_flow_run_writes_the_summary_and_the_reports(prefect_server, tmp_path, write_month, db_url):
+    submission = ingest_file.fn(str(write_month(tmp_path / "m.dsn")), db_url)["submission_id"]
+    day = received_day(db_url).isoformat()
+    result = nightly_reconciliation(day=day, db_url=db_url, reports_dir=str(tmp_path / "reports"))
+    assert json.loads(Path(result["summary"]).read_text())["by_status"] == {"loaded": 1}
+    assert [Path(p).name for p in result["reports"]] == [f"{submission}.html"]
+    assert f'href="{submission}.html"' in Path(result["index"]).read_text(encoding="utf-8")

@@ -95,6 +95,21 @@ def store_url(request, tmp_path: Path) -> str:
     return request.getfixturevalue("pg_store")
 
 
+@pytest.fixture(params=["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def blank_store_url(request, tmp_path: Path):
+    """A store never migrated: a new DuckDB file, or a new PostgreSQL database dropped after the test."""
+    if request.param == "duckdb":
+        yield f"duckdb:///{tmp_path / 'blank.duckdb'}"
+        return
+    admin_user = request.getfixturevalue("pg_admin")
+    name = f"dsn_blank_{secrets.token_hex(4)}"
+    with psycopg.connect(host=PG_HOST, port=PG_PORT, user=admin_user, dbname="test", autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    yield f"postgresql+psycopg://{admin_user}@{PG_HOST}:{PG_PORT}/{name}"
+    with psycopg.connect(host=PG_HOST, port=PG_PORT, user=admin_user, dbname="test", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture
 def archive_root(tmp_path: Path) -> Path:
     return tmp_path / "archive"

@@ -1,9 +1,11 @@
-"""Ingestion semantics on both engines: archive, load, duplicates, rejection, replacement history, employees."""
+"""Ingestion semantics on both engines: archive, load, duplicates, rejection, replacement history, employees,
+anomalies read back."""
 from __future__ import annotations
 
 import stat
 from datetime import date, datetime
 
+import pandas as pd
 import sqlalchemy as sa
 
 from dsn_parser import read_dsn
@@ -14,6 +16,7 @@ from pipeline.archive import archive_file, archive_path, sha256_of
 from pipeline.ingest import ingest_path, store_engine
 from pipeline.store import history
 from pipeline.store.schema import BLOCK_TABLES, anomalies, declarations, employee_months, employees, submissions
+from reports.stored import stored_anomalies
 from rules import ValidationOptions, validate
 
 JAN, FEB, MAR, APR = (date(2025, m, 1) for m in (1, 2, 3, 4))
@@ -140,3 +143,16 @@ def test_employee_months_follow_an_employee_across_months(store_url, archive_roo
         assert months[0]["contract_number"] == contract["S21.G00.40.009"]
         assert all(m["gross_pay"] is not None and m["gross_pay"] > 0 for m in months)
         assert [m["month"] for m in history.employee_months(conn, employee, before=MAR, count=1)] == [FEB]
+
+
+def test_stored_anomalies_read_back_as_the_shared_table(store_url, archive_root, company, tmp_path):
+    records = monthly_records(company, JAN)
+    index = next(i for i, (code, _) in enumerate(records) if code == "S21.G00.30.001")
+    records[index] = ("S21.G00.30.001", f"{records[index][1][:3]}13{records[index][1][5:]}")  # month 13
+    path = write_records(records, tmp_path / "bad.dsn")
+    result = ingest_path(path, store_url, archive_root=archive_root)
+    expected = validate(read_dsn(path), ValidationOptions()).frame()
+    with store_engine(store_url).connect() as conn:
+        stored = stored_anomalies(conn, result.submission_id)
+    assert "CSL00" in set(stored["code"])
+    pd.testing.assert_frame_equal(stored, expected)

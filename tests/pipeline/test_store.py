@@ -13,11 +13,11 @@ from alembic.script import ScriptDirectory
 
 from dsn_parser.catalog import load_catalog
 from dsn_parser.tables import arrow_type
-from pipeline.store import SCHEMA_VERSION, current_revision, make_engine, metadata, migrate
+from pipeline.store import SCHEMA_VERSION, current_revision, history, make_engine, metadata, migrate
 from pipeline.store.bulk import bulk_insert, staged
 from pipeline.store.migrations import alembic_config
-from pipeline.store.schema import BLOCK_TABLES, SCHEMA_NORMS, column_name, declarations, employees, envois, \
-    submissions
+from pipeline.store.schema import BLOCK_TABLES, SCHEMA_NORMS, column_name, declarations, employee_identities, \
+    employee_months, employees, envois, submissions
 
 
 def _differences(conn: sa.Connection) -> list:
@@ -35,9 +35,40 @@ def test_migrate_reaches_head_and_matches_the_code(store_url):
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     with make_engine(store_url).connect() as conn:
         assert current_revision(conn) == head
-        versions = conn.execute(sa.text("SELECT version FROM schema_version")).scalars().all()
-        assert versions == [SCHEMA_VERSION]
+        versions = conn.execute(sa.text("SELECT version FROM schema_version ORDER BY version")).scalars().all()
+        assert versions == ["0001", SCHEMA_VERSION] == ["0001", "0002"]
         assert _differences(conn) == []
+
+
+def test_a_0001_store_migrates_and_keeps_its_employees(blank_store_url):
+    migrate(blank_store_url, "0001")
+    engine = make_engine(blank_store_url)
+    received = {date(2025, 1, 1): datetime(2025, 2, 5), date(2025, 2, 1): datetime(2025, 3, 5)}
+    with engine.begin() as conn:  # rows as revision 0001 stored them: one employee, two months
+        conn.execute(submissions.insert(), [
+            {"id": f"s{m.month}", "source": "t", "filename": "f", "received_at": at, "size": 1,
+             "sha256": str(m.month) * 64, "archive_path": "a", "status": "loaded"} for m, at in received.items()])
+        conn.execute(envois.insert(), [{"id": f"e{m.month}", "submission_id": f"s{m.month}", "instance_id": 0,
+                                        "line": 1} for m in received])
+        conn.execute(declarations.insert(), [
+            {"id": f"d{m.month}", "submission_id": f"s{m.month}", "envoi_id": f"e{m.month}", "instance_id": 3,
+             "line": 5, "month": m, "state": "current", "valid_from": at} for m, at in received.items()])
+        conn.execute(employees.insert().values(id="emp", identity="nir:1840575123456", kind="nir",
+                                               nir="1840575123456", created_at=received[date(2025, 1, 1)]))
+        conn.execute(employee_months.insert(), [
+            {"employee_id": "emp", "declaration_id": f"d{m.month}", "submission_id": f"s{m.month}",
+             "individu_id": 7, "month": m, "contracts": 1} for m in received])
+    migrate(blank_store_url)
+    with engine.connect() as conn:
+        assert current_revision(conn) == SCHEMA_VERSION
+        assert _differences(conn) == []
+        identity = conn.execute(sa.select(employee_identities)).mappings().one()
+        assert dict(identity) == {"identity": "nir:1840575123456", "employee_id": "emp", "kind": "nir",
+                                  "since": date(2025, 1, 1), "declaration_id": "d1",
+                                  "recorded_at": datetime(2025, 2, 5)}
+        assert history.employee_id_of(conn, nir="1840575123456") == "emp"
+        assert conn.execute(sa.select(sa.func.count()).select_from(BLOCK_TABLES["S21.G00.31"])).scalar() == 0
+    engine.dispose()
 
 
 @pytest.mark.parametrize("norm", SCHEMA_NORMS)
