@@ -25,7 +25,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dsn_parser.catalog import Catalog
-from dsn_parser.raw import rubrique_code
 
 from . import syntax  # noqa: F401  (registers the reader's CST02_1, extended below)
 from .context import Context
