@@ -46,10 +46,6 @@ ESTABLISHMENT, AT_HOME, PRIVATE_EMPLOYER = "01", "03", "05"
 MAX_AGE = 120
 
 
-def _none(ctx, block: str, frame: pd.DataFrame) -> pd.DataFrame:
-    return found(ctx, block, frame, np.zeros(len(frame), dtype=bool))
-
-
 def _declaration_text(ctx, frame: pd.DataFrame, code: str) -> pd.Series:
     """Rubrique ``code`` of each row's déclaration (S20.G00.05), as text."""
     decl = ctx.table(DECLARATION)
@@ -68,7 +64,7 @@ def _main_year(ctx, frame: pd.DataFrame) -> pd.Series:
 def asp_aid_only_in_amorcage(ctx):
     bank = table(ctx, BANQUE)
     if bank.empty:
-        return _none(ctx, BANQUE, bank)
+        return None
     bad = is_in(bank, "S21.G00.12.001", ["01"]) & ~truth(of_declaration(ctx, bank, "nature") == AMORCAGE)
     return found(ctx, BANQUE, bank, bad, "S21.G00.12.001")
 
@@ -77,7 +73,7 @@ def asp_aid_only_in_amorcage(ctx):
 def asp_aid_only_on_hiring(ctx):
     bank = table(ctx, BANQUE)
     if bank.empty:
-        return _none(ctx, BANQUE, bank)
+        return None
     trigger = _declaration_text(ctx, bank, "S20.G00.05.011")
     bad = is_in(bank, "S21.G00.12.001", ["01"]) & ~truth(trigger == HIRING)
     return found(ctx, BANQUE, bank, bad, "S21.G00.12.001")
@@ -89,7 +85,7 @@ def one_account_per_usage(ctx):
     value of the couple); the same couple declared twice is not a second account and is not reported."""
     bank = table(ctx, BANQUE)
     if bank.empty:
-        return _none(ctx, BANQUE, bank)
+        return None
     keys = pd.DataFrame({"etab": bank["etablissement_id"].to_numpy(), "usage": txt(bank, "S21.G00.12.001").array,
                          "bic": txt(bank, "S21.G00.12.002").fillna("").array,
                          "iban": txt(bank, "S21.G00.12.003").fillna("").array}, index=bank.index)
@@ -111,7 +107,7 @@ def boeth_type_iff_count(ctx):
 def oeth_year_not_after_main_month(ctx):
     oeth = table(ctx, OETH)
     if oeth.empty:
-        return _none(ctx, OETH, oeth)
+        return None
     return found(ctx, OETH, oeth, truth(num(oeth, "S21.G00.13.004") > _main_year(ctx, oeth)), "S21.G00.13.004")
 
 
@@ -143,7 +139,7 @@ def untaxed_has_no_amount(ctx):
 def tax_year_not_after_main_month(ctx):
     tax = table(ctx, FISCAL)
     if tax.empty:
-        return _none(ctx, FISCAL, tax)
+        return None
     return found(ctx, FISCAL, tax, truth(num(tax, "S21.G00.44.003") > _main_year(ctx, tax)), "S21.G00.44.003")
 
 
@@ -174,7 +170,7 @@ def _adhesion_ids(ctx, cotisation: pd.DataFrame, key: str) -> np.ndarray:
 def adhesion_reference_forbids_codes(ctx):
     cotisation, code = _cotisation(ctx)
     if cotisation.empty:
-        return _none(ctx, COTISATION, cotisation)
+        return None
     # the adhésions are those of the same establishment (82 and 15 are both under S21.G00.11)
     reference = _adhesion_ids(ctx, cotisation, "etablissement_id") | is_in(cotisation, "S21.G00.82.005", CIBTP_FUNDS)
     return found(ctx, COTISATION, cotisation, reference & truth(code.isin(NOT_FOR_ADHESION)), "S21.G00.82.002")
@@ -184,7 +180,7 @@ def adhesion_reference_forbids_codes(ctx):
 def oeth_period_in_one_year(ctx):
     cotisation, code = _cotisation(ctx)
     if cotisation.empty:
-        return _none(ctx, COTISATION, cotisation)
+        return None
     start, end = day(cotisation, "S21.G00.82.003"), day(cotisation, "S21.G00.82.004")
     bad = truth(code.isin(OETH_CODES)) & truth(start.notna() & end.notna()) & truth(start.dt.year != end.dt.year)
     return found(ctx, COTISATION, cotisation, bad, "S21.G00.82.002")
@@ -195,7 +191,7 @@ def _unpaired(ctx, one: str, other: str) -> pd.DataFrame:
     the same establishment and period (82.003, 82.004)."""
     cotisation, code = _cotisation(ctx)
     if cotisation.empty:
-        return _none(ctx, COTISATION, cotisation)
+        return None
     keys = pd.MultiIndex.from_arrays([cotisation["etablissement_id"], txt(cotisation, "S21.G00.82.003"),
                                       txt(cotisation, "S21.G00.82.004")])
     is_one, is_other = truth(code == one), truth(code == other)
@@ -222,7 +218,7 @@ def oeth_due_with_gross(ctx):
 def period_start_by_next_month(ctx):
     cotisation, code = _cotisation(ctx)
     if cotisation.empty:
-        return _none(ctx, COTISATION, cotisation)
+        return None
     late = day(cotisation, "S21.G00.82.003") > pd.to_datetime(of_declaration(ctx, cotisation, "next_month_end"))
     return found(ctx, COTISATION, cotisation, truth(code.isin(DUE_NEXT_MONTH)) & truth(late), "S21.G00.82.003")
 
@@ -231,7 +227,7 @@ def period_start_by_next_month(ctx):
 def period_start_by_main_month(ctx):
     cotisation, code = _cotisation(ctx)
     if cotisation.empty:
-        return _none(ctx, COTISATION, cotisation)
+        return None
     late = day(cotisation, "S21.G00.82.003") > pd.to_datetime(of_declaration(ctx, cotisation, "month_end"))
     return found(ctx, COTISATION, cotisation, truth(code.isin(DUE_THIS_MONTH)) & truth(late), "S21.G00.82.003")
 
@@ -247,7 +243,7 @@ def cibtp_contribution_needs_fund(ctx):
 def contribution_references_adhesion(ctx):
     cotisation, code = _cotisation(ctx)
     if cotisation.empty:
-        return _none(ctx, COTISATION, cotisation)
+        return None
     # "dans le ou l'un des blocs S21.G00.15 de la déclaration": any adhésion of the déclaration
     bad = truth(code.isin(FOR_ADHESION)) & ~_adhesion_ids(ctx, cotisation, "declaration_id")
     return found(ctx, COTISATION, cotisation, bad, "S21.G00.82.005")
@@ -257,7 +253,7 @@ def contribution_references_adhesion(ctx):
 def crm_only_for_past_periods(ctx):
     cotisation, _ = _cotisation(ctx)
     if cotisation.empty:
-        return _none(ctx, COTISATION, cotisation)
+        return None
     # the period is before the main month when its end (82.004; its start when the end is missing) is
     end = day(cotisation, "S21.G00.82.004").fillna(day(cotisation, "S21.G00.82.003"))
     past = truth(end < pd.to_datetime(of_declaration(ctx, cotisation, "month_start")))
@@ -276,7 +272,7 @@ def _lieu(ctx) -> tuple[pd.DataFrame, pd.Series]:
 def establishment_place_siren_key(ctx):
     lieu, nature = _lieu(ctx)
     if lieu.empty:
-        return _none(ctx, LIEU, lieu)
+        return None
     siren = txt(lieu, "S21.G00.85.001").str.slice(0, 9)
     return found(ctx, LIEU, lieu, truth(nature == ESTABLISHMENT) & ~luhn_valid(siren, 9), "S21.G00.85.001")
 
@@ -285,7 +281,7 @@ def establishment_place_siren_key(ctx):
 def establishment_place_siret_key(ctx):
     lieu, nature = _lieu(ctx)
     if lieu.empty:
-        return _none(ctx, LIEU, lieu)
+        return None
     bad = truth(nature == ESTABLISHMENT) & ~siret_valid(txt(lieu, "S21.G00.85.001"))
     return found(ctx, LIEU, lieu, bad, "S21.G00.85.001")
 
@@ -294,7 +290,7 @@ def establishment_place_siret_key(ctx):
 def home_place_is_not_a_siret(ctx):
     lieu, nature = _lieu(ctx)
     if lieu.empty:
-        return _none(ctx, LIEU, lieu)
+        return None
     bad = truth(nature == AT_HOME) & siret_valid(txt(lieu, "S21.G00.85.001"))
     return found(ctx, LIEU, lieu, bad, "S21.G00.85.001")
 
@@ -309,7 +305,7 @@ def establishment_place_needs_ape(ctx):
 def user_establishment_needs_ape(ctx):
     lieu, _ = _lieu(ctx)
     if lieu.empty:
-        return _none(ctx, LIEU, lieu)
+        return None
     contrat = ctx.table(CONTRAT)
     users = pd.MultiIndex.from_arrays([contrat["declaration_id"], txt(contrat, "S21.G00.40.046")])
     used = truth(pd.MultiIndex.from_arrays([lieu["declaration_id"], txt(lieu, "S21.G00.85.001")]).isin(users))
@@ -320,7 +316,7 @@ def user_establishment_needs_ape(ctx):
 def place_address(ctx):
     lieu, _ = _lieu(ctx)
     if lieu.empty:
-        return _none(ctx, LIEU, lieu)
+        return None
     # same wording, and the same reading, as the company and establishment addresses (employer.py)
     return found(ctx, LIEU, lieu, bad_address(lieu, "S21.G00.85.004", "S21.G00.85.006", "S21.G00.85.007"),
                  "S21.G00.85.004")
@@ -363,7 +359,7 @@ def usage_name_only_for_private_employer(ctx):
 def private_employer_age(ctx):
     lieu = ctx.text(LIEU)
     if lieu.empty:
-        return _none(ctx, LIEU, lieu)
+        return None
     # the "current year" of the norm's age checks: the year of the file date (S20.G00.05.007), as for 73.005
     year = birth_year(lieu["S21.G00.85.016"]).astype("float64")
     current = pd.to_datetime(of_declaration(ctx, lieu, "file_date")).dt.year

@@ -28,10 +28,6 @@ NONZERO_TYPES = ("02", "03", "04", "06", "07")
 MAX_SENIORITY = {"01": 36234, "02": 1188, "03": 99}
 
 
-def _none(ctx, block: str, frame: pd.DataFrame) -> pd.DataFrame:
-    return found(ctx, block, frame, np.zeros(len(frame), dtype=bool))
-
-
 def _contract_numbers(ctx, key: str, where=None) -> pd.MultiIndex:
     """(``key`` id, contract number 40.009) of the contracts (optionally only those selected by ``where``)."""
     contrat = ctx.table(CONTRAT)
@@ -51,7 +47,7 @@ def _numbered(frame: pd.DataFrame, key: str, code: str, known: pd.MultiIndex) ->
 def prevention_account_needs_general_scheme(ctx):
     exposure = table(ctx, PENIBILITE)
     if exposure.empty:
-        return _none(ctx, PENIBILITE, exposure)
+        return None
     contrat = ctx.table(CONTRAT)
     eligible = _contract_numbers(ctx, "individu_id", is_in(contrat, "S21.G00.40.020", PREVENTION_SCHEMES))
     # a missing 34.002 (mandatory) is reported by the structure checks
@@ -63,7 +59,7 @@ def prevention_account_needs_general_scheme(ctx):
 def prevention_account_contract_exists(ctx):
     exposure = table(ctx, PENIBILITE)
     if exposure.empty:
-        return _none(ctx, PENIBILITE, exposure)
+        return None
     # "un numéro de contrat de la déclaration": any contract of the déclaration (the looser reading)
     known = _contract_numbers(ctx, "declaration_id")
     bad = has(exposure, "S21.G00.34.002") & ~_numbered(exposure, "declaration_id", "S21.G00.34.002", known)
@@ -82,7 +78,7 @@ def _seniority(ctx) -> tuple[pd.DataFrame, pd.Series]:
 def affiliated_individual_has_company_seniority(ctx):
     ind = ctx.table(INDIVIDU)
     if ind.empty:
-        return _none(ctx, INDIVIDU, ind)
+        return None
     seniority, kind = _seniority(ctx)
     contrat = ctx.table(CONTRAT)
     nature = txt(contrat, "S21.G00.40.007")
@@ -105,7 +101,7 @@ def one_seniority_per_type_and_contract(ctx):
 def private_contract_has_company_seniority(ctx):
     contrat = ctx.table(CONTRAT)
     if contrat.empty:
-        return _none(ctx, CONTRAT, contrat)
+        return None
     seniority, kind = _seniority(ctx)
     with_seniority = seniority.loc[truth(kind == IN_COMPANY), "individu_id"]
     # "dans une DSN mensuelle": nature 01 only (not the substitution DSN 09), the reading that reports less
@@ -119,7 +115,7 @@ def private_contract_has_company_seniority(ctx):
 def seniority_below_99_years(ctx):
     seniority, _ = _seniority(ctx)
     if seniority.empty:
-        return _none(ctx, ANCIENNETE, seniority)
+        return None
     limit = txt(seniority, "S21.G00.86.002").map(MAX_SENIORITY).astype("float64")
     # "inférieure à 99 (ans)" but "supérieure à 99 ans" in the message: only values above the bound are reported
     return found(ctx, ANCIENNETE, seniority, truth(num(seniority, "S21.G00.86.003") > limit), "S21.G00.86.003")
@@ -136,7 +132,7 @@ def seniority_not_zero(ctx):
 def seniority_contract_exists(ctx):
     seniority, _ = _seniority(ctx)
     if seniority.empty:
-        return _none(ctx, ANCIENNETE, seniority)
+        return None
     known = _contract_numbers(ctx, "individu_id")
     bad = has(seniority, "S21.G00.86.005") & ~_numbered(seniority, "individu_id", "S21.G00.86.005", known)
     return found(ctx, ANCIENNETE, seniority, bad, "S21.G00.86.005")
@@ -149,7 +145,7 @@ def seniority_contract_exists(ctx):
 def satd_error_month_before_main_month(ctx):
     satd = table(ctx, SATD)
     if satd.empty:
-        return _none(ctx, SATD, satd)
+        return None
     text = txt(satd, "S21.G00.98.004")
     shaped = text.str.fullmatch(r"(0[1-9]|1[0-2])[0-9]{4}").fillna(False).astype(bool)
     error = pd.to_numeric(text.str.slice(2, 6), errors="coerce") * 12 + pd.to_numeric(text.str.slice(0, 2),

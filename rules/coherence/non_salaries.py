@@ -41,10 +41,6 @@ def _rows(ctx, block: str) -> pd.DataFrame:
     return ctx.table(block)
 
 
-def _none(ctx, block: str, frame: pd.DataFrame, rubrique: str) -> pd.DataFrame:
-    return found(ctx, block, frame, np.zeros(len(frame), dtype=bool), rubrique)
-
-
 def _year_of_main_month(ctx, frame: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(of_declaration(ctx, frame, "month_start")).dt.year
 
@@ -94,7 +90,7 @@ def _nir_department(block: str, nir_code: str, birth_code: str | None = None):
     def check(ctx):
         frame = _rows(ctx, block)
         if frame.empty:
-            return _none(ctx, block, frame, nir_code)
+            return None
         nir = txt(frame, nir_code)
         birth = txt(frame, birth_code) if birth_code else _birth_of(ctx, frame, nir)
         shaped = truth(nir.str.fullmatch(NIR_SHAPE))
@@ -115,7 +111,7 @@ def _nir_trailing_nines(block: str, nir_code: str):
     def check(ctx):
         frame = _rows(ctx, block)
         if frame.empty:
-            return _none(ctx, block, frame, nir_code)
+            return None
         return found(ctx, block, frame, truth(txt(frame, nir_code).str.endswith("999999")), nir_code)
     return check
 
@@ -133,7 +129,7 @@ def _ntt_siren(block: str, ntt_code: str):
     def check(ctx):
         frame = _rows(ctx, block)
         if frame.empty:
-            return _none(ctx, block, frame, ntt_code)
+            return None
         siren = _siren(ctx, frame)
         differs = truth(txt(frame, ntt_code).str.slice(1, 10) != siren)
         return found(ctx, block, frame, has(frame, ntt_code) & truth(siren.notna()) & differs, ntt_code)
@@ -146,7 +142,7 @@ def _same_as_individu(block: str, code: str, what: str):
     def check(ctx):
         frame = _rows(ctx, block)
         if frame.empty:
-            return _none(ctx, block, frame, code)
+            return None
         present = has(frame, code)
         return found(ctx, block, frame, truth(present) & ~_declared(ctx, frame, txt(frame, code), what), code)
     return check
@@ -174,7 +170,7 @@ def _vintage_after_main_year(block: str, code: str):
     def check(ctx):
         frame = _rows(ctx, block)
         if frame.empty:
-            return _none(ctx, block, frame, code)
+            return None
         year = pd.to_numeric(txt(ctx.text(block), code), errors="coerce").set_axis(frame.index)
         return found(ctx, block, frame, truth(year > _year_of_main_month(ctx, frame)), code)
     return check
@@ -194,7 +190,7 @@ _HONORAIRE_AMOUNTS = (("S89.G00.33", "S89.G00.33.002"), ("S89.G00.35", "S89.G00.
 def fees_need_a_positive_amount(ctx):
     frame = _rows(ctx, HONORAIRES)
     if frame.empty:
-        return _none(ctx, HONORAIRES, frame, "S89.G00.32.001")
+        return None
     paid = set()
     for block, amount in _HONORAIRE_AMOUNTS:
         child = ctx.table(block)
@@ -208,7 +204,7 @@ def _together(block: str, codes: tuple[str, ...], rubrique: str):
     def check(ctx):
         frame = _rows(ctx, block)
         if frame.empty:
-            return _none(ctx, block, frame, rubrique)
+            return None
         count = sum(truth(has(frame, c)).astype(np.int8) for c in codes)
         return found(ctx, block, frame, (count > 0) & (count < len(codes)), rubrique)
     return check
@@ -226,7 +222,7 @@ def fees_person_or_company(ctx):
     # company (SIREN, NIC, raison sociale), never both nor neither; incomplete sets are CCH-11 / 006/CCH-11's.
     frame = _rows(ctx, HONORAIRES)
     if frame.empty:
-        return _none(ctx, HONORAIRES, frame, "S89.G00.32.003")
+        return None
     person = truth(has(frame, "S89.G00.32.002")) | truth(has(frame, "S89.G00.32.003"))
     company = truth(has(frame, "S89.G00.32.004")) | truth(has(frame, "S89.G00.32.005")) | truth(
         has(frame, "S89.G00.32.006"))
@@ -237,7 +233,7 @@ def fees_person_or_company(ctx):
 def fees_nic_key(ctx):
     frame = _rows(ctx, HONORAIRES)
     if frame.empty:
-        return _none(ctx, HONORAIRES, frame, "S89.G00.32.005")
+        return None
     siret = (txt(frame, "S89.G00.32.004") + txt(frame, "S89.G00.32.005")).astype(pd.StringDtype())
     shaped = truth(siret.str.fullmatch("[0-9]{14}"))
     return found(ctx, HONORAIRES, frame, shaped & ~siret_valid(siret), "S89.G00.32.005")
@@ -249,7 +245,7 @@ def fees_nic_key(ctx):
 def fees_address(ctx):
     frame = _rows(ctx, HONORAIRES)
     if frame.empty:
-        return _none(ctx, HONORAIRES, frame, "S89.G00.32.011")
+        return None
     return found(ctx, HONORAIRES, frame, bad_address(frame, "S89.G00.32.011", "S89.G00.32.013", "S89.G00.32.014"),
                  "S89.G00.32.011")
 
@@ -273,7 +269,7 @@ def _in_acquisition(block: str, context: str, code: str, only_if: bool = False):
     def check(ctx):
         frame = _rows(ctx, block)
         if frame.empty:
-            return _none(ctx, block, frame, code)
+            return None
         acquisition, present = truth(is_in(frame, context, [ACQUISITION])), truth(has(frame, code))
         return found(ctx, block, frame, (acquisition & ~present) if only_if else (acquisition != present), code)
     return check
@@ -304,7 +300,7 @@ def _unique_in_declaration(code: str):
     def check(ctx):
         frame = _rows(ctx, NON_SALARIE)
         if frame.empty:
-            return _none(ctx, NON_SALARIE, frame, code)
+            return None
         twice = later_duplicates(frame, [frame["declaration_id"], txt(frame, code)])
         return found(ctx, NON_SALARIE, frame, has(frame, code) & twice, code)
     return check
@@ -319,7 +315,7 @@ def _amorcage_with_individu(code: str):
     def check(ctx):
         frame = _rows(ctx, NON_SALARIE)
         if frame.empty:
-            return _none(ctx, NON_SALARIE, frame, code)
+            return None
         amorcage = truth(of_declaration(ctx, frame, "nature") == "08")
         with_individu = frame["declaration_id"].isin(set(_individus(ctx)["declaration"].tolist()))
         return found(ctx, NON_SALARIE, frame, amorcage & truth(with_individu) & truth(has(frame, code)), code)
@@ -339,7 +335,7 @@ def _birth_year(frame: pd.DataFrame) -> pd.Series:
 def non_employee_nir_year(ctx):
     frame = _rows(ctx, NON_SALARIE)
     if frame.empty:
-        return _none(ctx, NON_SALARIE, frame, NS_BIRTH)
+        return None
     nir_year = pd.to_numeric(txt(frame, NS_NIR).str.slice(1, 3), errors="coerce")
     return found(ctx, NON_SALARIE, frame, truth(nir_year != _birth_year(frame) % 100), NS_BIRTH)
 
@@ -349,7 +345,7 @@ def non_employee_plausible_birth_year(ctx):
     # "L'année en cours": the year the file was built (S20.G00.05.007), as for S21.G00.30.006/CCH-12.
     frame = _rows(ctx, NON_SALARIE)
     if frame.empty:
-        return _none(ctx, NON_SALARIE, frame, NS_BIRTH)
+        return None
     year, current = _birth_year(frame), pd.to_datetime(of_declaration(ctx, frame, "file_date")).dt.year
     return found(ctx, NON_SALARIE, frame, truth(year > current) | truth(year <= current - 120), NS_BIRTH)
 
@@ -358,7 +354,7 @@ def non_employee_plausible_birth_year(ctx):
 def non_employee_address(ctx):
     frame = _rows(ctx, NON_SALARIE)
     if frame.empty:
-        return _none(ctx, NON_SALARIE, frame, "S89.G00.91.009")
+        return None
     return found(ctx, NON_SALARIE, frame, bad_address(frame, "S89.G00.91.009", "S89.G00.91.011", "S89.G00.91.012"),
                  "S89.G00.91.009")
 
@@ -377,7 +373,7 @@ def executive_status_needs_executive_position(ctx):
 def non_employee_birth_department(ctx):
     frame = _rows(ctx, NON_SALARIE)
     if frame.empty:
-        return _none(ctx, NON_SALARIE, frame, "S89.G00.91.019")
+        return None
     year = _birth_year(frame)
     department = txt(frame, "S89.G00.91.019")
     bad = (truth(department.isin(["2A", "2B"])) & truth(year < 1976)) | (truth(department == "20") & truth(
@@ -410,7 +406,7 @@ def _with_status(ctx, frame: pd.DataFrame) -> np.ndarray:
 def statuses_required(ctx):
     frame, kind, _ = _bases(ctx)
     if frame.empty:
-        return _none(ctx, BASE_SPECIFIQUE, frame, "S89.G00.92.001")
+        return None
     missing = _of_non_salarie(ctx, frame, "S89.G00.91.017").isna() | _of_non_salarie(
         ctx, frame, "S89.G00.91.018").isna()
     return found(ctx, BASE_SPECIFIQUE, frame, truth(kind.isin([*ALLOWANCES, THIRD_PARTY])) & truth(missing),
@@ -424,7 +420,7 @@ def _sibling_bases(required: tuple[str, ...], kinds: tuple[str, ...]):
     def check(ctx):
         frame, kind, code = _bases(ctx)
         if frame.empty:
-            return _none(ctx, BASE_SPECIFIQUE, frame, "S89.G00.92.001")
+            return None
         lacking = np.zeros(len(frame), dtype=bool)
         for wanted in required:
             lacking |= ~frame["s89_g00_91_id"].isin(frame.loc[truth(code == wanted), "s89_g00_91_id"]).to_numpy()
@@ -448,7 +444,7 @@ def other_types_only_uncapped(ctx):
 def uncapped_base_per_payment(ctx):
     frame, kind, code = _bases(ctx)
     if frame.empty:
-        return _none(ctx, BASE_SPECIFIQUE, frame, "S89.G00.92.001")
+        return None
     key = pd.DataFrame({"ns": frame["s89_g00_91_id"].to_numpy(), "kind": kind.array,
                         "start": day(frame, "S89.G00.92.004").to_numpy(),
                         "end": day(frame, "S89.G00.92.005").to_numpy(), "paid": day(frame, "S89.G00.92.011").to_numpy(),
@@ -471,7 +467,7 @@ def _iff_uncapped(code: str):
     def check(ctx):
         frame, _, base = _bases(ctx)
         if frame.empty:
-            return _none(ctx, BASE_SPECIFIQUE, frame, code)
+            return None
         uncapped, present = truth(base == UNCAPPED), truth(has(frame, code))
         return found(ctx, BASE_SPECIFIQUE, frame, truth(base.notna()) & (uncapped != present), code)
     return check
@@ -487,7 +483,7 @@ for _code, _cch in (("S89.G00.92.006", "CCH-12"), ("S89.G00.92.007", "CCH-11"), 
 def no_rate_for_old_overpayment(ctx):
     frame = _rows(ctx, BASE_SPECIFIQUE)
     if frame.empty:
-        return _none(ctx, BASE_SPECIFIQUE, frame, "S89.G00.92.008")
+        return None
     nonzero = truth(num(frame, "S89.G00.92.007").fillna(0) != 0) | truth(num(frame, "S89.G00.92.010").fillna(0) != 0)
     return found(ctx, BASE_SPECIFIQUE, frame, truth(is_in(frame, "S89.G00.92.008", ["99"])) & nonzero,
                  "S89.G00.92.008")
@@ -504,7 +500,7 @@ def rate_id_iff_dgfip_rate(ctx):
 def pas_amount_is_rate_times_base(ctx):
     frame = _rows(ctx, BASE_SPECIFIQUE)
     if frame.empty:
-        return _none(ctx, BASE_SPECIFIQUE, frame, "S89.G00.92.010")
+        return None
     expected = num(frame, "S89.G00.92.013") * num(frame, "S89.G00.92.007") / 100
     return found(ctx, BASE_SPECIFIQUE, frame, truth((num(frame, "S89.G00.92.010") - expected).abs() > 1.0),
                  "S89.G00.92.010")
@@ -514,7 +510,7 @@ def pas_amount_is_rate_times_base(ctx):
 def payment_after_next_month(ctx):
     frame = _rows(ctx, BASE_SPECIFIQUE)
     if frame.empty:
-        return _none(ctx, BASE_SPECIFIQUE, frame, "S89.G00.92.011")
+        return None
     return found(ctx, BASE_SPECIFIQUE, frame,
                  day(frame, "S89.G00.92.011") > of_declaration(ctx, frame, "next_month_end"), "S89.G00.92.011")
 
@@ -524,7 +520,7 @@ def crm_only_for_past_periods(ctx):
     # The period (92.004–92.005) is "inférieure au mois principal" when it ends before the main month starts.
     frame = _rows(ctx, BASE_SPECIFIQUE)
     if frame.empty:
-        return _none(ctx, BASE_SPECIFIQUE, frame, "S89.G00.92.015")
+        return None
     month_start = pd.to_datetime(of_declaration(ctx, frame, "month_start"))
     before = truth(day(frame, "S89.G00.92.005") < month_start)
     return found(ctx, BASE_SPECIFIQUE, frame, truth(has(frame, "S89.G00.92.015")) & ~before, "S89.G00.92.015")
@@ -545,7 +541,7 @@ def _regul(ctx) -> tuple[pd.DataFrame, pd.Series]:
 def regularisation_only_under_uncapped_base(ctx):
     frame = _rows(ctx, REGUL_PAS)
     if frame.empty:
-        return _none(ctx, REGUL_PAS, frame, "S89.G00.93.001")
+        return None
     bases, _, code = _bases(ctx)
     parent = _by_parent(frame, "s89_g00_92_id", bases, code).astype(pd.StringDtype())
     return found(ctx, REGUL_PAS, frame, truth(parent.notna() & ~parent.isin([UNCAPPED, "23"])), "S89.G00.93.001")
@@ -562,7 +558,7 @@ def _error_month(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 def error_month_not_future(ctx):
     frame = _rows(ctx, REGUL_PAS)
     if frame.empty:
-        return _none(ctx, REGUL_PAS, frame, "S89.G00.93.001")
+        return None
     year, month = _error_month(frame)
     main = pd.to_datetime(of_declaration(ctx, frame, "month_start"))
     return found(ctx, REGUL_PAS, frame, truth(year * 12 + month > main.dt.year * 12 + main.dt.month),
@@ -574,7 +570,7 @@ def _required_with_error(kinds: tuple[str, ...], codes: tuple[str, ...], present
     def check(ctx):
         frame, kind = _regul(ctx)
         if frame.empty:
-            return _none(ctx, REGUL_PAS, frame, "S89.G00.93.002")
+            return None
         filled = [truth(has(frame, c)) for c in codes]
         wrong = np.logical_or.reduce(filled) if present else ~np.logical_and.reduce(filled)
         return found(ctx, REGUL_PAS, frame, truth(kind.isin(list(kinds))) & wrong, "S89.G00.93.002")
@@ -598,7 +594,7 @@ rule("S89.G00.93.002/CCH-20", scope="block", test=TEST)(_required_with_error(("0
 def overpayment_amounts_not_positive(ctx):
     frame, kind = _regul(ctx)
     if frame.empty:
-        return _none(ctx, REGUL_PAS, frame, "S89.G00.93.002")
+        return None
     positive = truth(num(frame, _NET) > 0) | truth(num(frame, _PAS_REGUL) > 0)
     return found(ctx, REGUL_PAS, frame, truth(kind == "03") & positive, "S89.G00.93.002")
 
@@ -609,7 +605,7 @@ def _error_year_check(january: bool):
     def check(ctx):
         frame, kind = _regul(ctx)
         if frame.empty:
-            return _none(ctx, REGUL_PAS, frame, "S89.G00.93.002")
+            return None
         year, _ = _error_month(frame)
         main = pd.to_datetime(of_declaration(ctx, frame, "month_start"))
         in_january = truth(main.dt.month == 1)
@@ -629,7 +625,7 @@ def no_pas_regularisation_without_pas(ctx):
     # 93.007 is mandatory: a missing amount is the structure check's (CST), a non-zero one is reported here.
     frame, kind = _regul(ctx)
     if frame.empty:
-        return _none(ctx, REGUL_PAS, frame, "S89.G00.93.002")
+        return None
     return found(ctx, REGUL_PAS, frame, truth(kind == "04") & truth(num(frame, "S89.G00.93.007").fillna(0) != 0),
                  "S89.G00.93.002")
 
@@ -638,7 +634,7 @@ def _needs(code: str, required: tuple[str, ...]):
     def check(ctx):
         frame = _rows(ctx, REGUL_PAS)
         if frame.empty:
-            return _none(ctx, REGUL_PAS, frame, code)
+            return None
         missing = ~np.logical_and.reduce([truth(has(frame, c)) for c in required])
         return found(ctx, REGUL_PAS, frame, truth(has(frame, code)) & missing, code)
     return check
@@ -657,7 +653,7 @@ def allowance_needs_contribution(ctx):
     # kept asks for one S89.G00.94 under any type 01–03 base of the non-salarié, reported on his first one.
     frame, kind, _ = _bases(ctx)
     if frame.empty:
-        return _none(ctx, BASE_SPECIFIQUE, frame, "S89.G00.94.001")
+        return None
     allowance = truth(kind.isin(list(ALLOWANCES))) & _with_status(ctx, frame)
     with_94 = truth(~missing_child(frame, ctx.table(COTISATION), "s89_g00_92_id"))
     covered = frame["s89_g00_91_id"].isin(frame.loc[allowance & with_94, "s89_g00_91_id"]).to_numpy()
@@ -670,7 +666,7 @@ def allowance_needs_contribution(ctx):
 def third_party_uncapped_base_needs_contribution(ctx):
     frame, kind, code = _bases(ctx)
     if frame.empty:
-        return _none(ctx, BASE_SPECIFIQUE, frame, "S89.G00.94.001")
+        return None
     scope = truth(kind == THIRD_PARTY) & truth(code == UNCAPPED) & _with_status(ctx, frame)
     return found(ctx, BASE_SPECIFIQUE, frame, scope & truth(missing_child(frame, ctx.table(COTISATION),
                                                                           "s89_g00_92_id")),
