@@ -214,22 +214,19 @@ def oeth_due_with_gross(ctx):
     return _unpaired(ctx, "068", "065")
 
 
-@rule("S21.G00.82.003/CCH-11", scope="block", test=TEST)
-def period_start_by_next_month(ctx):
-    cotisation, code = _cotisation(ctx)
-    if cotisation.empty:
-        return None
-    late = day(cotisation, "S21.G00.82.003") > pd.to_datetime(of_declaration(ctx, cotisation, "next_month_end"))
-    return found(ctx, COTISATION, cotisation, truth(code.isin(DUE_NEXT_MONTH)) & truth(late), "S21.G00.82.003")
+def _period_starts_by(codes: tuple[str, ...], bound: str):
+    """82.003 (period start) of the contributions of ``codes`` no later than the declaration's ``bound``."""
+    def check(ctx):
+        cotisation, code = _cotisation(ctx)
+        if cotisation.empty:
+            return None
+        late = day(cotisation, "S21.G00.82.003") > pd.to_datetime(of_declaration(ctx, cotisation, bound))
+        return found(ctx, COTISATION, cotisation, truth(code.isin(codes)) & truth(late), "S21.G00.82.003")
+    return check
 
 
-@rule("S21.G00.82.003/CCH-12", scope="block", test=TEST)
-def period_start_by_main_month(ctx):
-    cotisation, code = _cotisation(ctx)
-    if cotisation.empty:
-        return None
-    late = day(cotisation, "S21.G00.82.003") > pd.to_datetime(of_declaration(ctx, cotisation, "month_end"))
-    return found(ctx, COTISATION, cotisation, truth(code.isin(DUE_THIS_MONTH)) & truth(late), "S21.G00.82.003")
+rule("S21.G00.82.003/CCH-11", scope="block", test=TEST)(_period_starts_by(DUE_NEXT_MONTH, "next_month_end"))
+rule("S21.G00.82.003/CCH-12", scope="block", test=TEST)(_period_starts_by(DUE_THIS_MONTH, "month_end"))
 
 
 @rule("S21.G00.82.005/CCH-12", scope="block", test=TEST)
