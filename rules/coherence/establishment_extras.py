@@ -12,8 +12,9 @@ import pandas as pd
 from ..identifiers import luhn_valid, siret_valid
 from ..registry import rule
 from .conditions import bad_address, birth_year
-from .remuneration import (CONTRAT, DECLARATION, by_id, day, found, has, is_in, num, of_declaration, table,
-                           truth, txt, versions_with)
+from .conditions import of_declaration as declaration_rubrique
+from .remuneration import (CONTRAT, day, found, has, is_in, main_year, num, of_declaration, table, truth, txt,
+                           versions_with)
 
 BANQUE, OETH, FISCAL, COTISATION, LIEU = "S21.G00.12", "S21.G00.13", "S21.G00.44", "S21.G00.82", "S21.G00.85"
 ADHESION = "S21.G00.15"
@@ -46,17 +47,6 @@ ESTABLISHMENT, AT_HOME, PRIVATE_EMPLOYER = "01", "03", "05"
 MAX_AGE = 120
 
 
-def _declaration_text(ctx, frame: pd.DataFrame, code: str) -> pd.Series:
-    """Rubrique ``code`` of each row's déclaration (S20.G00.05), as text."""
-    decl = ctx.table(DECLARATION)
-    return by_id(frame["declaration_id"], pd.Series(txt(decl, code).to_numpy(), index=decl["id"].to_numpy()))
-
-
-def _main_year(ctx, frame: pd.DataFrame) -> pd.Series:
-    """Year of the main declared month (S20.G00.05.005) of each row."""
-    return pd.to_datetime(of_declaration(ctx, frame, "month_start")).dt.year
-
-
 # ---------------------------------------------------------------------------------------------------------
 # S21.G00.12 Coordonnées bancaires spécifiques
 
@@ -74,7 +64,7 @@ def asp_aid_only_on_hiring(ctx):
     bank = table(ctx, BANQUE)
     if bank.empty:
         return None
-    trigger = _declaration_text(ctx, bank, "S20.G00.05.011")
+    trigger = declaration_rubrique(ctx, bank, "S20.G00.05.011", typed=False)
     bad = is_in(bank, "S21.G00.12.001", ["01"]) & ~truth(trigger == HIRING)
     return found(ctx, BANQUE, bank, bad, "S21.G00.12.001")
 
@@ -108,7 +98,7 @@ def oeth_year_not_after_main_month(ctx):
     oeth = table(ctx, OETH)
     if oeth.empty:
         return None
-    return found(ctx, OETH, oeth, truth(num(oeth, "S21.G00.13.004") > _main_year(ctx, oeth)), "S21.G00.13.004")
+    return found(ctx, OETH, oeth, truth(num(oeth, "S21.G00.13.004") > main_year(ctx, oeth)), "S21.G00.13.004")
 
 
 @rule("S21.G00.13.004/CCH-12", scope="block", test=TEST)
@@ -140,7 +130,7 @@ def tax_year_not_after_main_month(ctx):
     tax = table(ctx, FISCAL)
     if tax.empty:
         return None
-    return found(ctx, FISCAL, tax, truth(num(tax, "S21.G00.44.003") > _main_year(ctx, tax)), "S21.G00.44.003")
+    return found(ctx, FISCAL, tax, truth(num(tax, "S21.G00.44.003") > main_year(ctx, tax)), "S21.G00.44.003")
 
 
 @rule("S21.G00.44.004/CCH-11", scope="block", test=TEST)

@@ -18,8 +18,8 @@ import pandas as pd
 from ..identifiers import PLACEHOLDER_NIRS, birth_department_consistent, siret_valid
 from ..registry import rule
 from .conditions import bad_address, pairs_in
-from .remuneration import (by_id, day, found, has, is_in, later_duplicates, missing_child, num, of_declaration,
-                           per_run, truth, txt)
+from .remuneration import (by_id, day, found, has, is_in, later_duplicates, main_year, missing_child, num,
+                           of_declaration, per_run, truth, txt)
 
 HONORAIRES, RETRAITE_SUP, ACTIONS, OPTIONS, BSPCE = "S89.G00.32", "S89.G00.67", "S89.G00.87", "S89.G00.88", "S89.G00.89"
 NON_SALARIE, BASE_SPECIFIQUE, REGUL_PAS, COTISATION = "S89.G00.91", "S89.G00.92", "S89.G00.93", "S89.G00.94"
@@ -39,10 +39,6 @@ THIRD_PARTY = "05"  # 92.001: somme versée à un tiers
 def _rows(ctx, block: str) -> pd.DataFrame:
     """The typed table of an S89 block (empty when the file has none)."""
     return ctx.table(block)
-
-
-def _year_of_main_month(ctx, frame: pd.DataFrame) -> pd.Series:
-    return pd.to_datetime(of_declaration(ctx, frame, "month_start")).dt.year
 
 
 def _by_parent(frame: pd.DataFrame, key: str, parent: pd.DataFrame, values: pd.Series) -> pd.Series:
@@ -172,7 +168,7 @@ def _vintage_after_main_year(block: str, code: str):
         if frame.empty:
             return None
         year = pd.to_numeric(txt(ctx.text(block), code), errors="coerce").set_axis(frame.index)
-        return found(ctx, block, frame, truth(year > _year_of_main_month(ctx, frame)), code)
+        return found(ctx, block, frame, truth(year > main_year(ctx, frame)), code)
     return check
 
 

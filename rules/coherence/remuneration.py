@@ -122,6 +122,11 @@ def of_declaration(ctx, frame: pd.DataFrame, what: str) -> pd.Series:
     return frame["declaration_id"].map(declarations(ctx)[what])
 
 
+def main_year(ctx, frame: pd.DataFrame) -> pd.Series:
+    """The year of the main declared month (S20.G00.05.005) of each row's déclaration."""
+    return pd.to_datetime(of_declaration(ctx, frame, "month_start")).dt.year
+
+
 def nature_in(ctx, frame: pd.DataFrame, natures) -> pd.Series:
     """True for the rows of a déclaration of one of ``natures``."""
     return of_declaration(ctx, frame, "nature").isin(list(natures)).astype(bool)
