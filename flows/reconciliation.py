@@ -22,6 +22,7 @@ from flows.logs import run_logger
 from flows.store_access import day_summary, reading, resolve_url
 from pipeline.derived import recompute_day
 from pipeline.store.history import PARIS
+from pipeline.store.stored_reports import stored_report, submission_rows
 from reports.stored import write_day_index, write_submission_report
 
 REPORTS_DIR = "var/reports"
@@ -71,14 +72,16 @@ def summarise_day(day: str, db_url: str | None = None, reports_dir: str = REPORT
 def report_submission(submission_id: str, db_url: str | None = None, folder: str = REPORTS_DIR) -> str:
     """Task: the HTML anomaly report of one stored submission (path)."""
     with reading(resolve_url(db_url)) as conn:
-        return str(write_submission_report(conn, submission_id, folder))
+        report = stored_report(conn, submission_id)
+    return str(write_submission_report(report, submission_id, folder))
 
 
 @task(cache_policy=NONE, retries=2, retry_delay_seconds=30)
 def index_day(day: str, submission_ids: list[str], db_url: str | None = None, folder: str = REPORTS_DIR) -> str:
     """Task: the index page of the day's reports (path)."""
     with reading(resolve_url(db_url)) as conn:
-        return str(write_day_index(conn, day, submission_ids, folder))
+        rows = submission_rows(conn, submission_ids)
+    return str(write_day_index(day, rows, folder))
 
 
 @flow(name="nightly-reconciliation")

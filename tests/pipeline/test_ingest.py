@@ -16,7 +16,7 @@ from pipeline.archive import archive_file, archive_path, sha256_of
 from pipeline.ingest import ingest_path, store_engine
 from pipeline.store import history
 from pipeline.store.schema import BLOCK_TABLES, anomalies, declarations, employee_months, employees, submissions
-from reports.stored import stored_anomalies
+from pipeline.store.stored_reports import stored_anomalies
 from rules import ValidationOptions, validate
 
 JAN, FEB, MAR, APR = (date(2025, m, 1) for m in (1, 2, 3, 4))
