@@ -9,12 +9,25 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 SEVERITY_LABELS = {"blocking": "bloquante", "warning": "non bloquante", "info": "information"}
+STATUS_LABELS = {"applied": "appliqué(s)", "downgraded": "en avertissement", "relaxed": "assoupli(s)",
+                 "not_applied": "non appliqué(s)"}
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 def report_dicts(reports) -> list[dict]:
     """The JSON form of validation reports: one object per file (see docs/validation-report.md)."""
     return [report.as_dict() if hasattr(report, "as_dict") else report for report in reports]
+
+
+def norm_text_lines(report: dict) -> list[str]:
+    """One French line per family: the norm text its rules were checked against, and what did not apply."""
+    families: dict[str, list[str]] = {}
+    for entry in report.get("norm_texts", []):
+        part = f"{entry['rules']} {STATUS_LABELS[entry['status']]}"
+        if entry["reason"]:
+            part += f" ({entry['reason']})"
+        families.setdefault(f"{entry['family']} {entry['text']}", []).append(part)
+    return [f"{name} : {', '.join(parts)}" for name, parts in families.items()]
 
 
 def render_json(reports) -> str:
@@ -31,8 +44,15 @@ def render_text(reports) -> str:
             continue
         summary = report["summary"]
         counts = summary["by_severity"]
-        out.append(f"{report['path']} (norme {report['norm']}) : {summary['total']} anomalie(s), "
+        version = report.get("version") or report["norm"]
+        norm = version if version == report["norm"] else f"{version}, catalogue {report['norm']}"
+        out.append(f"{report['path']} (norme {norm}) : {summary['total']} anomalie(s), "
                    f"{counts.get('blocking', 0)} bloquante(s), {counts.get('warning', 0)} non bloquante(s)")
+        if not report.get("complete", True):
+            out.append(f"  CONTRÔLE INCOMPLET : {len(report['failed_rules'])} règle(s) n'ont pas pu s'exécuter "
+                       f"({', '.join(report['failed_rules'])}) ; ce rapport n'est pas un verdict")
+        out.extend(f"  avertissement : {warning}" for warning in report.get("warnings", []))
+        out.extend(f"  textes de la norme : {line}" for line in norm_text_lines(report))
         for d in report["declarations"]:
             out.append(f"  déclaration nature {d['nature']} type {d['type']} SIREN {d['siren']} mois {d['month'] or '-'}")
         for a in report["anomalies"]:
@@ -55,7 +75,7 @@ def render_html(reports, generated_at: datetime | None = None) -> str:
     data = report_dicts(reports)
     families = Counter(a["family"] for r in data for a in r.get("anomalies", []))
     return templates().get_template("anomalies.html.j2").render(
-        reports=data, families=dict(families), labels=SEVERITY_LABELS,
+        reports=data, families=dict(families), labels=SEVERITY_LABELS, norm_text_lines=norm_text_lines,
         generated_at=(generated_at or datetime.now()).strftime("%d/%m/%Y %H:%M"))
 
 

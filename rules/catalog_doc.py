@@ -17,6 +17,7 @@ from dsn_parser import load_catalog
 
 from .engine import validate  # noqa: F401  (imports every rule module)
 from .registry import REFERENCE_NORM, REGISTRY
+from .versions import declared_versions
 
 SEVERITY = {"blocking": "bloquante", "warning": "non bloquante", "info": "information"}
 
@@ -43,18 +44,20 @@ def render() -> str:
     rows, status_count = [], Counter()
     for code, control in catalog.controls.items():
         rule = REGISTRY.get(code)
+        versions, module = "", ""
         if rule is not None and rule.check is not None:
             status, severity, test = "implemented", SEVERITY[rule.severity], rule.test or ""
+            versions, module = declared_versions(rule), f"`{rule.module}`"
         elif code in na:
             status, severity, test = f"not applicable to a single file: {na[code]}", "", ""
         else:
             status, severity, test = "not yet", "", ""
         status_count[(control["family"], status.split(":")[0])] += 1
-        rows.append(f"| `{code}` | {control['family']} | {severity} | {control['target'][:10]} | {_cell(status)} | "
-                    f"{_cell(test)} |")
+        rows.append(f"| `{code}` | {control['family']} | {severity} | {control['target'][:10]} | {_cell(versions)} | "
+                    f"{module} | {_cell(status)} | {_cell(test)} |")
     ours = [r for code, r in REGISTRY.items() if code not in catalog.controls]
-    own_rows = [f"| `{r.code}` | {r.family} | {SEVERITY[r.severity]} | {r.block or ''} | {_cell(r.description)[:160]} | "
-                f"{_cell(r.test)} |" for r in sorted(ours, key=lambda r: r.code)]
+    own_rows = [f"| `{r.code}` | {r.family} | {SEVERITY[r.severity]} | {r.block or ''} | {_cell(declared_versions(r))} | "
+                f"`{r.module}` | {_cell(r.description)[:160]} | {_cell(r.test)} |" for r in sorted(ours, key=lambda r: r.code)]
     families = sorted({f for f, _ in status_count})
     summary = ["| family | implemented | not applicable to a single file | not yet |", "|---|---:|---:|---:|"]
     for family in families:
@@ -68,10 +71,19 @@ def render() -> str:
         "DSN-Val stage codes (`CSL00`, `CST03` …) name the checks generated from the catalog; our own rules use "
         "the `DSN-` prefix and the insurer-contract rules `FPOC-`.", "",
         "## Summary of the workbook controls", "", *summary, "",
+        "## Norm versions", "",
+        "The *versions* column says which norm versions a rule is written for (`rules/versions.py`): `P24V01+` "
+        "for a control whose text is the 2024 workbook's (it applies by default to P25V01, P26V01 and later), "
+        "`P19V01+` when the 2019 workbook has the same text, `toutes` for our rules and the generated checks, "
+        "then the rows of `rules/data/overrides.yaml`. On a file of a version the text is not confirmed for, a "
+        "blocking control runs as a warning; a rule naming a block or rubrique that the version does not have "
+        "(per the 2019 and 2024 workbooks, DSN-Val 2021 and the P25/P26 registry) does not run.", "",
         "## Workbook controls", "",
-        "| code | family | severity | block | status | test |", "|---|---|---|---|---|---|", *rows, "",
+        "| code | family | severity | block | versions | module | status | test |", "|---|---|---|---|---|---|---|---|",
+        *rows, "",
         f"## Our rules and the generated checks ({len(ours)})", "",
-        "| code | family | severity | block | what it checks | test |", "|---|---|---|---|---|---|", *own_rows, "",
+        "| code | family | severity | block | versions | module | what it checks | test |",
+        "|---|---|---|---|---|---|---|---|", *own_rows, "",
     ])
 
 

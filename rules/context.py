@@ -36,6 +36,7 @@ class Context:
 
     def __post_init__(self):
         self._tables: dict[tuple[str, bool], pd.DataFrame] = {}
+        self.parameters: dict = {}  # the running rule's parameters from a relax override (rules.versions)
 
     @property
     def catalog(self):

@@ -6,8 +6,9 @@ structure checks; our own rules use the ``DSN-`` prefix, the insurer-contract ru
 """
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import pandas as pd
@@ -45,13 +46,11 @@ class Rule:
     scope: str
     message: str
     check: Check | None = None
-    norms: frozenset[str] | None = None  # None: every norm version
+    norms: frozenset[str] | None = None  # None: every version where rules.versions lets it run
     block: str | None = None
     description: str = ""
     test: str | None = None  # the test that proves it, for docs/rules.md
-
-    def applies_to(self, norm: str) -> bool:
-        return self.norms is None or norm in self.norms
+    module: str | None = None  # the module that registers it, for docs/rules.md
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -74,6 +73,8 @@ def register(rule: Rule) -> Rule:
     """Add a rule; a code can be registered once."""
     if rule.code in REGISTRY:
         raise ValueError(f"règle {rule.code} déjà enregistrée")
+    if rule.module is None:
+        rule = replace(rule, module=sys._getframe(1).f_globals.get("__name__"))
     REGISTRY[rule.code] = rule
     return rule
 
@@ -93,13 +94,14 @@ def rule(code: str, *, scope: str, message: str | None = None, severity: str | N
         message = official["message"].replace("{", "{{").replace("}", "}}")
     if scope not in SCOPES:
         raise ValueError(f"{code}: portée inconnue {scope}")
+    module = sys._getframe(1).f_globals.get("__name__")
 
     def decorate(check: Check) -> Check:
         register(Rule(code=code, family=family, severity=severity or DEFAULT_SEVERITY[family], scope=scope,
                       message=message, check=check, norms=frozenset(norms) if norms else None,
                       block=code[:10] if code.startswith("S") else None,
                       description=description or (official or {}).get("description", "") or (check.__doc__ or ""),
-                      test=test))
+                      test=test, module=module))
         return check
 
     return decorate

@@ -1,7 +1,7 @@
 """``dsn validate FILE… [--format text|json|html] [--output PATH] [--norm V] [--max-per-code N] [--fpoc SHEET]``.
 
 Exit status like DSN-Val's batch mode: 0 no blocking anomaly, 1 blocking anomalies found, 2 unreadable file
-or bad usage.
+or bad usage, 3 incomplete (a rule could not run on a file: no verdict). The worst status of the files wins.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dsn_parser import UnreadableFileError, read_dsn
 from reports import RENDERERS
 from rules import ValidationOptions, validate
 
-EXIT_CLEAN, EXIT_BLOCKING, EXIT_UNREADABLE = 0, 1, 2
+EXIT_CLEAN, EXIT_BLOCKING, EXIT_UNREADABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 
 def register(sub) -> None:
@@ -57,12 +57,16 @@ def run(args) -> int:
             report = validate(read_dsn(path, norm=args.norm), options)
         except UnreadableFileError as err:
             reports.append({"path": str(path), "error": err.reason})
-            status = EXIT_UNREADABLE
+            status = max(status, EXIT_UNREADABLE)
             continue
         report.anomalies[:0] = sheet_anomalies
         reports.append(report)
-        if report.blocking and status == EXIT_CLEAN:
-            status = EXIT_BLOCKING
+        if not report.complete:
+            for code in report.failed:
+                print(f"{path} : contrôle incomplet, la règle {code} n'a pas pu s'exécuter", file=sys.stderr)
+            status = EXIT_INCOMPLETE
+        elif report.blocking:
+            status = max(status, EXIT_BLOCKING)
     text = RENDERERS[args.format](reports)
     if args.output:
         args.output.write_text(text + "\n", encoding="utf-8")

@@ -629,8 +629,12 @@ def _activity(ctx, codes: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @rule("S21.G00.53.001/CCH-11", scope="block", test=TEST + "test_fails")
 def activity_only_under_002(ctx):
+    """Under 002 only; a relax override may admit some units under other types (``also_under``)."""
     activity, parent = _activity(ctx, [])
-    return found(ctx, ACTIVITE, activity, truth(parent["kind"] != "002"), "S21.G00.53.001")
+    allowed = truth(parent["kind"] == "002")
+    for kind, units in ctx.parameters.get("also_under", {}).items():
+        allowed = allowed | (truth(parent["kind"] == kind) & is_in(activity, "S21.G00.53.003", units).to_numpy(bool))
+    return found(ctx, ACTIVITE, activity, truth(parent["kind"].notna()) & ~allowed, "S21.G00.53.001")
 
 
 def _measure_without_unit(units, limit):
