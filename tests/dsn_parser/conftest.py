@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+from ..conftest import SHARED
+
 SAMPLES = SHARED / "samples"
 NORM = SHARED / "norm"
 PROJECT_SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"

@@ -32,6 +32,7 @@ def test_unreadable_version_gives_the_latest_catalog_and_a_warning(declared):
     assert catalog.version == "P26V01" and "illisible" in warning
 
 
+@pytest.mark.needs_shared("norm/official-xlsx")
 def test_p24_catalog_holds_the_whole_2024_workbook():
     catalog = load_catalog("P24V01")
     sheets = read_workbook(WORKBOOK_2024)
@@ -76,6 +77,7 @@ def test_older_versions_are_documented_approximations():
         assert provenance["approximations"] and "2024 workbook" in provenance["approximations"][0]
 
 
+@pytest.mark.needs_shared("norm/official-xlsx")
 def test_importing_the_2024_workbook_reproduces_the_shipped_p24_catalog():
     rebuilt = build_from_workbook(WORKBOOK_2024, NORM)
     shipped = json.loads((CATALOG_DIR / "P24V01.json").read_text(encoding="utf-8"))

@@ -7,6 +7,8 @@ from dsn_parser import read_dsn
 
 from .conftest import SAMPLES
 
+pytestmark = pytest.mark.needs_shared("samples")
+
 JIKENLABS = SAMPLES / "Jikenlabs__open-neodes__sample_dsn_P25V01.dsn"
 INSEE = SAMPLES / "InseeFr__ARC__siera_ano.xml"
 FIBRE44 = SAMPLES / "Fibre44__poc-analyse__1672392228367_demo.dsn"

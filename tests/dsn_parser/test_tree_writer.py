@@ -63,8 +63,9 @@ def test_parse_of_write_is_the_tree(tmp_path_factory, root):
 
 def flat_files() -> list:
     own = sorted(p for p in PROJECT_SAMPLES.glob("*.dsn"))
-    return own + [SAMPLES / "Jikenlabs__open-neodes__sample_dsn_P25V01.dsn",
-                  SAMPLES / "Fibre44__poc-analyse__1672392228367_demo.dsn"]
+    public = [SAMPLES / "Jikenlabs__open-neodes__sample_dsn_P25V01.dsn",
+              SAMPLES / "Fibre44__poc-analyse__1672392228367_demo.dsn"]
+    return own + [pytest.param(p, marks=pytest.mark.needs_shared("samples")) for p in public]
 
 
 @pytest.mark.parametrize("path", flat_files(), ids=lambda p: p.name)

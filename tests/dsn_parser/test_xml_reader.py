@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+import pytest
+
 from dsn_parser import read_dsn
 from dsn_parser.tree import Node
 
@@ -36,6 +38,7 @@ def test_xml_and_flat_forms_give_the_same_tables(flat_file, tmp_path):
         assert frame[codes].equals(other[codes]), block
 
 
+@pytest.mark.needs_shared("samples")
 def test_xml_keeps_source_lines():
     parsed = read_dsn(SAMPLES / "InseeFr__ARC__siera_ano.xml")
     text = (SAMPLES / "InseeFr__ARC__siera_ano.xml").read_text(encoding="utf-8").splitlines()
@@ -70,3 +73,35 @@ def test_malformed_xml_keeps_what_was_read_and_reports_the_line(tmp_path):
     assert parsed.values_of("S10.G00.00.001") == ["LOGICIEL"]
     assert [i.kind for i in parsed.issues] == ["unreadable_line"]
     assert parsed.issues[0].line == 6 and "XML" in parsed.issues[0].raw
+
+
+def test_truncated_xml_keeps_what_was_read_and_reports_the_last_line(tmp_path):
+    path = tmp_path / "truncated.xml"
+    path.write_text(f'<?xml version="1.0"?>\n<n4ds:DSN xmlns:n4ds="{NS}">\n<n4ds:S10_G00_00>\n'
+                    "<n4ds:S10_G00_00_001>LOGICIEL</n4ds:S10_G00_00_001>\n<n4ds:S10_G00_00_002>EDI", encoding="utf-8")
+    parsed = read_dsn(path)
+    assert parsed.values_of("S10.G00.00.001") == ["LOGICIEL"] and parsed.values_of("S10.G00.00.002") == []
+    assert [(i.kind, i.line) for i in parsed.issues] == [("unreadable_line", 5)]
+
+
+def test_error_after_the_first_chunk_keeps_every_rubrique_before_it(tmp_path):
+    path = tmp_path / "long.xml"
+    rubriques = "".join(f"<n4ds:S21_G00_30><n4ds:S21_G00_30_002>NOM{i}</n4ds:S21_G00_30_002></n4ds:S21_G00_30>\n"
+                        for i in range(30_000))  # about 2.6 MB: several chunks of the reader
+    path.write_text(f'<n4ds:DSN xmlns:n4ds="{NS}">\n{rubriques}<n4ds:S21_G00_30_004>X</n4ds:DSN>\n',
+                    encoding="utf-8")
+    parsed = read_dsn(path)
+    assert len(parsed.values_of("S21.G00.30.002")) == 30_000
+    assert [i.line for i in parsed.issues if i.kind == "unreadable_line"] == [30_002]
+
+
+def test_external_entities_are_not_read(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET", encoding="utf-8")
+    path = tmp_path / "entity.xml"
+    path.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE n4ds:DSN [<!ENTITY x SYSTEM "{secret.as_uri()}">]>\n'
+                    f'<n4ds:DSN xmlns:n4ds="{NS}"><n4ds:S10_G00_00><n4ds:S10_G00_00_001>LOGICIEL</n4ds:S10_G00_00_001>'
+                    "<n4ds:S10_G00_00_002>&x;</n4ds:S10_G00_00_002></n4ds:S10_G00_00></n4ds:DSN>\n", encoding="utf-8")
+    parsed = read_dsn(path)
+    assert parsed.values_of("S10.G00.00.001") == ["LOGICIEL"]
+    assert not any("SECRET" in v for v in parsed.values_of("S10.G00.00.002"))

@@ -5,14 +5,16 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from pipeline.cli import main
+from tests.conftest import SHARED
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "samples"
-SHARED = ROOT.parent / "shared"
 
 
+@pytest.mark.needs_shared("samples")
 def test_parse_json_summary_per_file(capsys):
     files = [SAMPLES / "mensuelle_P25V01_202503.dsn", SHARED / "samples" / "InseeFr__ARC__siera_ano.xml"]
     assert main(["parse", *map(str, files), "--format", "json"]) == 0
@@ -54,6 +56,7 @@ def test_bad_usage_exits_2(capsys):
     assert main(["parse"]) == 2
 
 
+@pytest.mark.needs_shared("norm/official-xlsx")
 def test_norm_import_compiles_a_workbook(tmp_path, capsys):
     workbook = SHARED / "norm" / "official-xlsx" / "dsn-datatypes-CT2024.xlsx"
     assert main(["norm", "import", str(workbook), "--to", str(tmp_path), "--norm-dir", str(SHARED / "norm")]) == 0

@@ -4,14 +4,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from dsn_parser.writer import write_records
 from pipeline.cli import main
+from tests.conftest import SHARED
 from tests.rules.support import clean_monthly, set_value
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "samples"
-SHARED_SAMPLES = ROOT.parent / "shared" / "samples"
-JIKENLABS = SHARED_SAMPLES / "Jikenlabs__open-neodes__sample_dsn_P25V01.dsn"
+JIKENLABS = SHARED / "samples" / "Jikenlabs__open-neodes__sample_dsn_P25V01.dsn"
 
 
 def test_clean_generated_file_exits_0(capsys):
@@ -41,10 +43,12 @@ def test_unreadable_file_exits_2(tmp_path, capsys):
 
 
 def test_bad_usage_exits_2(capsys):
-    assert main(["validate", str(JIKENLABS), "--max-per-code", "0"]) == 2
-    assert main(["validate", "--format", "pdf", str(JIKENLABS)]) == 2
+    sample = str(SAMPLES / "mensuelle_P25V01_202503.dsn")
+    assert main(["validate", sample, "--max-per-code", "0"]) == 2
+    assert main(["validate", "--format", "pdf", sample]) == 2
 
 
+@pytest.mark.needs_shared("samples")
 def test_max_per_code_caps_and_counts_what_was_left_out(capsys):
     main(["validate", str(JIKENLABS), "--format", "json"])
     full = json.loads(capsys.readouterr().out)[0]
@@ -68,6 +72,7 @@ def test_nir_is_masked_unless_asked(tmp_path, capsys):
     assert "1999999999999" in capsys.readouterr().out
 
 
+@pytest.mark.needs_shared("samples")
 def test_html_and_text_reports_are_written_to_output(tmp_path):
     html = tmp_path / "rapport.html"
     main(["validate", str(JIKENLABS), "--format", "html", "--output", str(html)])

@@ -8,8 +8,14 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-NORM_DIR = Path("/work/shared/norm/ct2024-csv")
+from ...conftest import shared_path
+
 ROOTS = {"S10.G00.00": None, "S20.G00.05": "S10.G00.00", "S90.G00.90": "S10.G00.00"}
+
+
+def _norm(name: str) -> Path:
+    """A file of the CT2024 workbook export in the reference pack (the test skips without it)."""
+    return shared_path("norm", "ct2024-csv", name)
 
 
 @dataclass(frozen=True)
@@ -25,10 +31,10 @@ class FieldType:
 @lru_cache(maxsize=1)
 def field_types() -> dict[str, FieldType]:
     """Rubrique code -> its data type constraints."""
-    with open(NORM_DIR / "ct2024_Data_Types.csv", encoding="utf-8") as handle:
+    with open(_norm("ct2024_Data_Types.csv"), encoding="utf-8") as handle:
         types = {row["Id"]: row for row in csv.DictReader(handle)}
     result = {}
-    with open(NORM_DIR / "ct2024_Fields.csv", encoding="utf-8") as handle:
+    with open(_norm("ct2024_Fields.csv"), encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             data_type = types[row["DataType Id"]]
             values = frozenset(re.findall(r"(?:^|;|\n)\s*([0-9A-Za-z]+)\s*=", data_type["Values"]))
@@ -41,7 +47,7 @@ def field_types() -> dict[str, FieldType]:
 @lru_cache(maxsize=1)
 def block_parents() -> dict[str, str | None]:
     """Block -> parent block, from ct2024_Blocks.csv plus the envoi roots."""
-    with open(NORM_DIR / "ct2024_Blocks.csv", encoding="utf-8") as handle:
+    with open(_norm("ct2024_Blocks.csv"), encoding="utf-8") as handle:
         parents = {row["Id"]: row["ParentId"] for row in csv.DictReader(handle) if row["Id"]}
     return {**parents, **ROOTS}
 
@@ -49,7 +55,7 @@ def block_parents() -> dict[str, str | None]:
 @lru_cache(maxsize=1)
 def block_bounds() -> dict[str, tuple[str, int, float]]:
     """Block -> (parent, lower bound, upper bound) per parent instance."""
-    with open(NORM_DIR / "ct2024_Blocks.csv", encoding="utf-8") as handle:
+    with open(_norm("ct2024_Blocks.csv"), encoding="utf-8") as handle:
         return {row["Id"]: (row["ParentId"], int(row["lowerBound"]),
                             float("inf") if row["upperBound"] == "*" else int(row["upperBound"]))
                 for row in csv.DictReader(handle) if row["Id"]}
@@ -59,7 +65,7 @@ def block_bounds() -> dict[str, tuple[str, int, float]]:
 def block_rank() -> dict[str, int]:
     """Block -> position in the norm's tree order (the Blocks sheet is a pre-order listing)."""
     order = ["S10.G00.00", "S10.G00.01", "S10.G00.02", "S20.G00.05"]
-    with open(NORM_DIR / "ct2024_Blocks.csv", encoding="utf-8") as handle:
+    with open(_norm("ct2024_Blocks.csv"), encoding="utf-8") as handle:
         order += [row["Id"] for row in csv.DictReader(handle) if row["Id"] and row["Id"] not in order]
     return {block: rank for rank, block in enumerate(order + ["S90.G00.90"])}
 

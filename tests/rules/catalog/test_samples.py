@@ -2,19 +2,21 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from dsn_parser import read_dsn
 from rules import validate
+from tests.conftest import SHARED
 
 from .records import own_rules
 
-SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "samples"
+SAMPLES = SHARED / "samples"
 JIKENLABS = SAMPLES / "Jikenlabs__open-neodes__sample_dsn_P25V01.dsn"
 ARC = SAMPLES / "InseeFr__ARC__siera_ano.xml"
 FIBRE44 = SAMPLES / "Fibre44__poc-analyse__1672392228367_demo.dsn"
+
+pytestmark = pytest.mark.needs_shared("samples")
 
 
 @pytest.fixture(scope="module")
