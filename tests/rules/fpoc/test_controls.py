@@ -18,6 +18,7 @@ from dsn_parser.writer import write_records
 from rules import REGISTRY, ValidationOptions, anomalies_frame, validate
 from rules.fpoc import (Criteria, RangeCriterion, ValueCriterion, load_for_validation,
                         referential_problems_as_anomalies)
+from rules.fpoc.model import ExpectedComposant
 from rules.fpoc.controls.population import Facts, evaluate
 from tests.rules.fpoc.support import FIXTURES
 from tests.rules.support import positions, set_value
@@ -196,6 +197,64 @@ def test_payment_amount_differs_from_contributions(sheets, tmp_path):
     report = check(mutated, tmp_path, sheets(3))
     assert fpoc_codes(report) == {"FPOC-PAY-03"}
     assert "écart 10,00 €" in report.anomalies[0].message
+
+
+COMPOSANT_RULES = [REGISTRY["FPOC-BAS-03"], REGISTRY["FPOC-BAS-04"]]
+
+
+def _cadre_tranche_b(records) -> tuple[int, int]:
+    """(index of the first TB composant 79.001 = 13, index of the 78.004 of the base 03 of the same pay)."""
+    tb = records.index(("S21.G00.79.001", "13"))
+    gross = max(i for i in positions(records, "S21.G00.78.001") if i < tb and records[i][1] == "03")
+    return tb, next(i for i in positions(records, "S21.G00.78.004") if i > gross)
+
+
+def _composant_findings(records, tmp_path, referential) -> list[tuple[str, str]]:
+    """(code, severity) of the FPOC-BAS-03/04 anomalies; each message names the types it is about."""
+    path = write_records(list(records), tmp_path / "case.dsn")
+    report = validate(read_dsn(path), ValidationOptions(referential=referential), rules=COMPOSANT_RULES)
+    for anomaly in report.anomalies:
+        assert anomaly.code == "FPOC-BAS-04" or "absent(s) 1" in anomaly.message, anomaly.message
+    return [(a.code, a.severity) for a in report.anomalies]
+
+
+def test_tranche_b_not_expected_at_or_below_the_plafond(sheets, tmp_path):
+    _company, records = _pair(3, MARCH)
+    tb, gross = _cadre_tranche_b(list(records))
+    without_tb = list(records[:tb]) + list(records[tb + 2:])  # the 79.001 = 13 and its 79.004
+    found = _composant_findings(without_tb, tmp_path, sheets(3))  # gross 6638.06 > plafond 3925.00
+    assert found == [("FPOC-BAS-03", "blocking")]
+    at_plafond = list(without_tb)
+    at_plafond[gross] = ("S21.G00.78.004", "3925.00")  # gross pay = base 02: tranche B is zero
+    assert _composant_findings(at_plafond, tmp_path, sheets(3)) == []
+
+
+def test_composant_of_unknown_base_is_information(sheets, tmp_path):
+    _company, records = _pair(3, MARCH)
+    tb, gross = _cadre_tranche_b(list(records))
+    unknown = list(records[:gross]) + list(records[gross + 1:tb]) + list(records[tb + 2:])  # no gross amount
+    report = check(unknown, tmp_path, sheets(3))
+    found = [a for a in report.anomalies if a.code.startswith("FPOC-BAS")]
+    assert [(a.code, a.severity) for a in found] == [("FPOC-BAS-04", "info")]
+    assert "13" in found[0].message and "{" not in found[0].message and found[0].employee
+
+
+def test_tranche_c_and_contract_defined_tranches(sheets, tmp_path):
+    referential = sheets(3)
+    sheet = referential.sheets[0]
+    extra = (ExpectedComposant("TCPrev", "14", rate=Decimal("1")), ExpectedComposant("TDPrev", "15", rate=Decimal("1")))
+    parameters = tuple(dataclasses.replace(p, composants=p.composants + extra) if p.population_code == "CADRES"
+                       else p for p in sheet.parameters)
+    wider = dataclasses.replace(referential, sheets=(dataclasses.replace(sheet, parameters=parameters),))
+    _company, records = _pair(3, MARCH)
+    cadres = sum(1 for code, value in records if code == "S21.G00.70.005" and value == "CADRES")
+    # TC is zero up to 4 plafonds (6638.06 ≤ 4 × 3925.00); TD's bounds are the contract's: not judged.
+    assert _composant_findings(records, tmp_path, wider) == [("FPOC-BAS-04", "info")] * cadres
+    _tb, gross = _cadre_tranche_b(list(records))
+    high = list(records)
+    high[gross] = ("S21.G00.78.004", "15700.01")
+    assert sorted(_composant_findings(high, tmp_path, wider)) == sorted(
+        [("FPOC-BAS-03", "blocking")] + [("FPOC-BAS-04", "info")] * cadres)
 
 
 def _with_criteria(referential, population: str, criteria: Criteria):
