@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import names
+from .certified import check_style, employee as certified_employee
 from .contracts import ContractReferential, make_referential
 from .keys import make_iban, make_siren, make_siret
 from .people import Employee, make_employee
@@ -47,6 +48,12 @@ class Company:
     months: int
     employee_count: int
     norm: str
+    style: str = "default"  # or "certified": the form certified payroll software writes (see ``certified``)
+
+    @property
+    def certified(self) -> bool:
+        """True for the certified-software form."""
+        return self.style == "certified"
 
     @property
     def head_office(self) -> Establishment:
@@ -59,7 +66,8 @@ class Company:
 
     def employee(self, index: int) -> Employee:
         """Employee number ``index`` (deterministic)."""
-        return make_employee(self.seed, index, self.establishment_of(index), self.first_month, self.months)
+        built = make_employee(self.seed, index, self.establishment_of(index), self.first_month, self.months)
+        return certified_employee(self, built)
 
     def employee_indices(self, establishment: int) -> range:
         """Indices of the employees of establishment number ``establishment``."""
@@ -68,8 +76,9 @@ class Company:
 
 
 def make_company(seed: int, employees: int, months: int, start_month: date, norm: str = "P25V01",
-                 establishments: int = 1) -> Company:
-    """Deterministic company data from ``seed``."""
+                 establishments: int = 1, style: str = "default") -> Company:
+    """Deterministic company data from ``seed``; ``style="certified"`` for the certified-software form."""
+    check_style(style)
     if employees < 1 or months < 1 or establishments < 1 or establishments > employees:
         raise ValueError("need employees >= establishments >= 1 and months >= 1")
     rng = random.Random(seed)
@@ -90,4 +99,5 @@ def make_company(seed: int, employees: int, months: int, start_month: date, norm
         seed=seed, siren=siren, name=name, apen=sites[0].apet, idcc=rng.choice(("1486", "2216", "0573")),
         establishments=tuple(sites), referential=make_referential(rng, start_month), iban=make_iban(rng),
         bic=f"{bank}FRPPXXX", urssaf_siret=rng.choice(URSSAF_SIRETS),
-        first_month=start_month.replace(day=1), months=months, employee_count=employees, norm=norm)
+        first_month=start_month.replace(day=1), months=months, employee_count=employees, norm=norm,
+        style=style)

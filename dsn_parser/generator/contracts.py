@@ -9,8 +9,9 @@ from decimal import Decimal
 from .keys import make_siren
 from .values import add_months, cents, quarter_months
 
-#: Plafond mensuel de la sécurité sociale per year (oc-domain.md §3.3).
-PMSS = {2024: Decimal("3864"), 2025: Decimal("3925"), 2026: Decimal("4005")}
+#: Plafond mensuel de la sécurité sociale per year (oc-domain.md §3.3; 2022 and 2023 from their yearly arrêtés).
+PMSS = {2022: Decimal("3428"), 2023: Decimal("3666"), 2024: Decimal("3864"), 2025: Decimal("3925"),
+        2026: Decimal("4005")}
 
 MENSUEL = "Mensuel"
 TRIMESTRIEL = "Trimestriel"
@@ -27,7 +28,7 @@ NON_CADRE_STATUTS = ("04",)
 
 
 def pmss(year: int) -> Decimal:
-    """PMSS of ``year`` (the nearest known year outside 2024-2026)."""
+    """PMSS of ``year`` (the nearest known year outside 2022-2026)."""
     return PMSS[min(max(year, min(PMSS)), max(PMSS))]
 
 

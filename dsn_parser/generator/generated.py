@@ -73,12 +73,13 @@ class GeneratedCompany:
 
 
 def generate_company(seed: int, employees: int = 12, months: int = 3, start_month: date = date(2025, 1, 1),
-                     norm: str = "P25V01", establishments: int = 1) -> GeneratedCompany:
-    """A company of ``employees`` employees declared over ``months`` months from ``start_month``."""
-    return GeneratedCompany(make_company(seed, employees, months, start_month, norm, establishments))
+                     norm: str = "P25V01", establishments: int = 1, style: str = "default") -> GeneratedCompany:
+    """A company of ``employees`` employees declared over ``months`` months from ``start_month``;
+    ``style="certified"`` writes the form certified payroll software writes (see ``certified``)."""
+    return GeneratedCompany(make_company(seed, employees, months, start_month, norm, establishments, style))
 
 
 def write_monthly_file(path: str | Path, employees: int = 100_000, month: date = date(2025, 3, 1), seed: int = 0,
-                       norm: str = "P25V01", establishments: int = 1) -> int:
+                       norm: str = "P25V01", establishments: int = 1, style: str = "default") -> int:
     """Stream one mensuelle of ``employees`` employees to ``path`` in bounded memory; return its line count."""
-    return stream_monthly(make_company(seed, employees, 1, month, norm, establishments), month, path)
+    return stream_monthly(make_company(seed, employees, 1, month, norm, establishments, style), month, path)

@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import date
 
 from ..writer import Record
+from .certified import ceiling_days
 from .company import Company, Establishment
 from .payroll import PayMonth, affiliations
 from .people import FULL_TIME, Employee
-from .values import add_months, amount, d8, main_month, month_end, rate3, shift
+from .values import add_months, amount, d8, days, main_month, month_end, rate3, shift
 
 
 def identity_records(employee: Employee) -> list[Record]:
@@ -109,8 +110,9 @@ def affiliation_records(employee: Employee, company: Company, month: date) -> li
     return records
 
 
-def remuneration_records(employee: Employee, pay: PayMonth) -> list[Record]:
-    """S21.G00.51 rémunérations 002 (with S21.G00.53 activité), 001, 003, 010."""
+def remuneration_records(employee: Employee, pay: PayMonth, ceiling: bool = False) -> list[Record]:
+    """S21.G00.51 rémunérations 002 (with S21.G00.53 activité), 001, 003, 010; with ``ceiling``, the 001 carries
+    an Activité of unit 40: the calendar days of employment counted for the PMSS (certified form from P25V01)."""
     start, end, no = d8(pay.period_start), d8(pay.period_end), employee.contract_no
     gross = amount(pay.gross)
     records: list[Record] = [("S21.G00.51.001", start), ("S21.G00.51.002", end), ("S21.G00.51.010", no),
@@ -123,6 +125,9 @@ def remuneration_records(employee: Employee, pay: PayMonth) -> list[Record]:
     for kind, value in (("001", gross), ("003", gross), ("010", amount(pay.base))):
         records += [("S21.G00.51.001", start), ("S21.G00.51.002", end), ("S21.G00.51.010", no),
                     ("S21.G00.51.011", kind), ("S21.G00.51.013", value)]
+        if ceiling and kind == "001":
+            records += [("S21.G00.53.001", "01"), ("S21.G00.53.002", f"{days(pay.period_start, pay.period_end)}.00"),
+                        ("S21.G00.53.003", "40")]
     return records
 
 
@@ -140,7 +145,7 @@ def pay_records(company: Company, employee: Employee, pay: PayMonth) -> list[Rec
         ("S21.G00.50.004", amount(pay.net_paid)), ("S21.G00.50.006", f"{employee.pas_rate:.2f}"),
         ("S21.G00.50.007", "01"), ("S21.G00.50.008", pas_rate_id(employee, pay.month)),
         ("S21.G00.50.009", amount(pay.pas)), ("S21.G00.50.013", amount(pay.net_fiscal))]
-    records += remuneration_records(employee, pay)
+    records += remuneration_records(employee, pay, ceiling_days(company))
     if pay.prime:
         records += [("S21.G00.52.001", "026"), ("S21.G00.52.002", amount(pay.prime)), ("S21.G00.52.003", first),
                     ("S21.G00.52.004", last), ("S21.G00.52.006", employee.contract_no)]
@@ -160,7 +165,8 @@ def pay_records(company: Company, employee: Employee, pay: PayMonth) -> list[Rec
                     ("S21.G00.78.003", d8(pay.period_end)),
                     ("S21.G00.78.004", "0.00"), ("S21.G00.78.005", line.affiliation.ident)]
         for code, value in line.composants:
-            records += [("S21.G00.79.001", code), ("S21.G00.79.004", amount(value))]
+            if value or not company.certified:  # the certified form leaves out a composant of zero assiette
+                records += [("S21.G00.79.001", code), ("S21.G00.79.004", amount(value))]
         records += [("S21.G00.81.001", "059"), ("S21.G00.81.004", amount(line.amount)),
                     ("S21.G00.81.007", rate3(line.rate))]
     return records

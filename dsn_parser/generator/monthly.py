@@ -15,6 +15,7 @@ from itertools import starmap
 from pathlib import Path
 
 from ..writer import Record, format_line
+from . import certified
 from .company import Company, Establishment
 from .envelope import declaration_header, employer_records, envoi_header, total_records
 from .individual import (affiliation_records, arret_records, contract_records, end_records, identity_records,
@@ -46,8 +47,10 @@ def file_date(month: date) -> date:
 def employee_month_records(company: Company, establishment: Establishment, employee: Employee, month: date,
                            totals: EstablishmentTotals) -> list[Record]:
     """All blocks of ``employee`` for ``month`` (S21.G00.30 … S21.G00.86), adding its amounts to ``totals``."""
+    employee = certified.as_of(company, employee, month)
     pay = pay_month(employee, company.referential, month)
-    records = identity_records(employee) + contract_records(company, establishment, employee)
+    records = (identity_records(employee) + contract_records(company, establishment, employee)
+               + certified.change_records(company, employee, month))
     if employee.arret is not None and employee.arret.overlaps(month):
         records += arret_records(company, employee, month_end(month))
     if employee.ends_in(month):
@@ -97,17 +100,18 @@ def establishment_records(company: Company, establishment: Establishment, month:
     due = [c for c in company.referential.contracts if c.is_due(month) and c.active(month)]
     if due:
         paid = sum((totals.oc.get(c.reference, Decimal(0)) for c in due), Decimal(0))
+        start, end = certified.oc_period(company, d8(min(c.paid_months(month)[0] for c in due)), last)
         records += [("S21.G00.20.001", organisme.code), ("S21.G00.20.003", company.bic),
                     ("S21.G00.20.004", company.iban), ("S21.G00.20.005", amount(paid)),
-                    ("S21.G00.20.006", d8(min(c.paid_months(month)[0] for c in due))), ("S21.G00.20.007", last)]
+                    ("S21.G00.20.006", start), ("S21.G00.20.007", end)]
         if organisme.delegataire:
             records.append(("S21.G00.20.008", organisme.delegataire))
         records.append(("S21.G00.20.010", "05"))
         for contract in due:
             records += [("S21.G00.55.001", amount(totals.oc.get(contract.reference, Decimal(0)))),
                         ("S21.G00.55.003", contract.reference), ("S21.G00.55.004", contract.period_code(month))]
-    urssaf_total = sum((line[2] for line in totals.urssaf.values()), Decimal(0))
-    for payee, value in ((company.urssaf_siret, urssaf_total), (DGFIP, totals.pas)):
+    urssaf_total = certified.total(company, (line[2] for line in totals.urssaf.values()))
+    for payee, value in ((company.urssaf_siret, urssaf_total), (DGFIP, certified.total(company, [totals.pas]))):
         records += [("S21.G00.20.001", payee),
                     ("S21.G00.20.002", DGFIP_PAS if payee == DGFIP else establishment.siret),
                     ("S21.G00.20.003", company.bic), ("S21.G00.20.004", company.iban),
@@ -116,8 +120,11 @@ def establishment_records(company: Company, establishment: Establishment, month:
     records += [("S21.G00.22.001", company.urssaf_siret), ("S21.G00.22.002", establishment.siret),
                 ("S21.G00.22.003", first), ("S21.G00.22.004", last), ("S21.G00.22.005", amount(urssaf_total))]
     for (ctp, qualifier), (assiette, rate, value) in sorted(totals.urssaf.items()):
-        records += [("S21.G00.23.001", ctp), ("S21.G00.23.002", qualifier), ("S21.G00.23.003", f"{rate:.2f}"),
-                    ("S21.G00.23.004", amount(assiette)), ("S21.G00.23.005", amount(value))]
+        if certified.priced(company, ctp):
+            records += [("S21.G00.23.001", ctp), ("S21.G00.23.002", qualifier), ("S21.G00.23.003", f"{rate:.2f}"),
+                        ("S21.G00.23.004", amount(assiette)), ("S21.G00.23.005", amount(value))]
+        else:
+            records += [("S21.G00.23.001", ctp), ("S21.G00.23.002", qualifier), ("S21.G00.23.004", amount(assiette))]
     return records
 
 
@@ -147,7 +154,7 @@ def declaration_records(company: Company, establishment: Establishment, month: d
         body += records
     records = (declaration_header("01", decl_type, order, file_date(month), month, replaces)
                + establishment_records(company, establishment, month, totals) + body)
-    return records if keep_forbidden else allowed(records, company.norm, "01", decl_type)
+    return certified.existing(company, records if keep_forbidden else allowed(records, company.norm, "01", decl_type))
 
 
 def monthly_records(company: Company, month: date, decl_type: str = "01", replaces: str | None = None,
@@ -185,11 +192,10 @@ def stream_monthly(company: Company, month: date, path: str | Path, essai: str =
             with tempfile.TemporaryFile("w+", encoding="iso-8859-1", newline="\n", dir=path.parent) as body:
                 body_lines = 0
                 for records in establishment_body(company, establishment, month, totals):
-                    body_lines += _write(body, allowed(records, company.norm, "01", "01"))
-                lines += _write(out, allowed(declaration_header("01", "01", establishment.index + 1, file_date(month),
-                                                                month)
-                                             + establishment_records(company, establishment, month, totals),
-                                             company.norm, "01", "01"))
+                    body_lines += _write(body, certified.existing(company, allowed(records, company.norm, "01", "01")))
+                header = (declaration_header("01", "01", establishment.index + 1, file_date(month), month)
+                          + establishment_records(company, establishment, month, totals))
+                lines += _write(out, certified.existing(company, allowed(header, company.norm, "01", "01")))
                 body.seek(0)
                 shutil.copyfileobj(body, out, 1 << 20)
                 lines += body_lines

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..writer import Record
+from .certified import ceiling_days, existing
 from .company import Company
 from .envelope import declaration_header, employer_records, envoi
 from .individual import (affiliation_records, arret_records, contract_records, end_records, identity_records,
@@ -29,7 +30,7 @@ def _declaration(company: Company, employee: Employee, nature: str, file_date: d
     records = (declaration_header(nature, "01", order, file_date, currency=nature == "07")
                + employer_records(company, establishment, headcount) + (adhesions or [])
                + identity_records(employee) + contract_records(company, establishment, employee) + body)
-    return allowed(records, company.norm, nature, "01")
+    return existing(company, allowed(records, company.norm, nature, "01"))
 
 
 def arret_signalement(company: Company, employee: Employee) -> list[Record]:
@@ -71,5 +72,5 @@ def fctu_signalement(company: Company, employee: Employee) -> list[Record]:
                ("S21.G00.50.003", "01"), ("S21.G00.50.004", amount(pay.net_paid)),
                ("S21.G00.50.006", f"{employee.pas_rate:.2f}"), ("S21.G00.50.007", "01"),
                ("S21.G00.50.009", amount(pay.pas)), ("S21.G00.50.013", amount(pay.net_fiscal))]
-            + remuneration_records(employee, pay) + seniority_records(employee, month))
+            + remuneration_records(employee, pay, ceiling_days(company)) + seniority_records(employee, month))
     return envoi(company, [_declaration(company, employee, "07", file_date, body, adhesions)])

@@ -24,9 +24,10 @@ def establishment_without_sheet(ctx):
 
 @rule("FPOC-ADH-01", scope="block",
       message="Le contrat « {value} » de l'organisme {oc} n'existe pas dans la fiche de paramétrage FPOC de "
-              "l'établissement {siret} pour le mois {month}{detail}",
+              "l'établissement {siret}{month}{detail}",
       description="Each adhésion (15.001 contract, 15.002 organisme) must be a contract of the referential in "
-                  "force for the establishment (SIREN + NIC) during the declared month (S20.G00.05.005).",
+                  "force for the establishment (SIREN + NIC) during the declared month (S20.G00.05.005); a "
+                  "signalement, which has no month, only needs a contract the sheet knows at some period.",
       test=TEST + "test_injected_error_reports_its_code")
 def unknown_adhesion(ctx):
     """Adhésions whose contract reference has no referential line in force for the establishment and month."""
@@ -36,6 +37,8 @@ def unknown_adhesion(ctx):
     findings = []
     for adhesion in fpoc.adhesions:
         if not adhesion.establishment.covered or adhesion.resolved:
+            continue
+        if adhesion.known and adhesion.establishment.month is None:  # a signalement: no month to date it by
             continue
         detail = ""
         if adhesion.known:
@@ -52,7 +55,7 @@ def unknown_adhesion(ctx):
             line=adhesion.lines_of.get("S21.G00.15.001", adhesion.line), instance=adhesion.instance,
             rubrique="S21.G00.15.001", value=adhesion.reference, lines=(adhesion.line,),
             fields={"oc": adhesion.oc or "?", "siret": adhesion.establishment.siret,
-                    "month": adhesion.establishment.month.strftime("%m/%Y") if adhesion.establishment.month else "?",
+                    "month": f" pour le mois {adhesion.establishment.month:%m/%Y}" if adhesion.establishment.month else "",
                     "detail": detail}))
     return findings
 
