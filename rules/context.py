@@ -25,6 +25,10 @@ class ValidationOptions:
     unmask: bool = False  # show personal data (NIR…) in messages and employee keys
     referential: object | None = None  # insurer contract referential (FPOC), when given
     norm: str | None = None  # force a norm version
+    # severity of the controls read against the shipped 2021 referentials (rules.referentials.REFERENTIAL_CONTROLS):
+    # None keeps their stated default (warning); "blocking" restores the norm's severity when the tables are fresh
+    referential_severity: str | None = None
+    severity_overrides: dict[str, str] = field(default_factory=dict)  # rule code → severity, for this run
 
 
 @dataclass

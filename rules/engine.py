@@ -21,6 +21,7 @@ from . import catalog_checks, coherence, fpoc, identifiers, payments, platform, 
 from .anomaly import Anomaly, anomalies_frame
 from .context import Context, ValidationOptions
 from .masking import mask_value
+from .referentials import effective_severity
 from .registry import REGISTRY, Rule
 from .versions import Use, file_version, use
 
@@ -164,7 +165,7 @@ def validate(parsed: ParsedFile, options: ValidationOptions | None = None,
             report.truncated[rule.code] = report.truncated.get(rule.code, 0) + len(rows) - options.max_per_code
             rows = rows[:options.max_per_code]
         if rows:
-            kept.append((rule, how.severity, rows))
+            kept.append((rule, effective_severity(rule, options, version, how.severity), rows))
     ctx.parameters = {}
     paths, employees = ctx.places(row[1] for _rule, _severity, rows in kept for row in rows)
     places = iter(zip(paths, employees))

@@ -5,7 +5,9 @@ Source: the ``NEODESP21-<TABLE>-P21V01.csv`` tables shipped with the DSN-Val 202
 publication date, validity dates ``JJ/MM/AAAA``. The shipped JSON is therefore a 2021 snapshot; an operator
 refreshes it by running ``python -m rules.referential_compiler DIR`` on newer tables of the same layout.
 
-Output: ``{"source", "tables": {TABLE: {"published", "codes": {code: [start, end]}}}}`` with ISO dates or null.
+Output: ``{"source", "tables": {TABLE: {"published", "codes": {code: [start, end]}}}}`` with ISO dates or null;
+a table with a ``trigramme`` column (the payee tables IVO, IVO2) also has ``"families": {code: trigram}``, the
+organism family of each payee (URS Urssaf, AAR Agirc-Arrco, CTI institution de prévoyance …).
 """
 from __future__ import annotations
 
@@ -33,7 +35,8 @@ def read_table(path: Path) -> dict:
     published = next((_iso(cell) for cell in header if _iso(cell)), None)
     start = header.index("date de début de validité") if "date de début de validité" in header else None
     end = header.index("date de fin de validité") if "date de fin de validité" in header else None
-    codes = {}
+    family = header.index("trigramme") if "trigramme" in header else None
+    codes, families = {}, {}
     for line in lines[1:]:
         cells = line.split(";")
         code = cells[0].strip()
@@ -41,7 +44,12 @@ def read_table(path: Path) -> dict:
             continue
         codes[code] = [_iso(cells[start]) if start is not None and start < len(cells) else None,
                        _iso(cells[end]) if end is not None and end < len(cells) else None]
-    return {"published": published, "codes": dict(sorted(codes.items()))}
+        if family is not None and family < len(cells) and cells[family].strip():
+            families[code] = cells[family].strip()
+    table = {"published": published, "codes": dict(sorted(codes.items()))}
+    if families:
+        table["families"] = dict(sorted(families.items()))
+    return table
 
 
 def compile_referentials(directory: Path) -> dict:

@@ -1,12 +1,16 @@
-"""CRE controls backed by the shipped organism referentials (``rules/data/organisms.json``).
+"""Controls backed by the shipped organism referentials (``rules/data/organisms.json``), and their severity.
 
-The tables are a 2021 snapshot of the DSN-Val reference lists (organisms merge, codes are created), so an
-unknown code is reported as a **warning** whose message says so, although the norm makes these controls
-blocking. Refresh the snapshot with ``python -m rules.referential_compiler DIR``.
+The tables are a 2021 snapshot of the DSN-Val reference lists (organisms merge, codes are created). Every
+control that reads them is registered with ``referential_rule``, which records the tables it reads and makes
+it a **warning** by default (stated in its description), although the norm makes it blocking: an unknown code
+may be a code created since, a payee's family may have changed. A run restores the norm's severity (or picks
+another) with ``ValidationOptions.referential_severity``, or per rule with ``ValidationOptions.severity_overrides``;
+the engine applies ``effective_severity``. Refresh the snapshot with ``python -m rules.referential_compiler DIR``.
 """
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
@@ -14,9 +18,11 @@ import pandas as pd
 
 from dsn_parser import load_catalog
 
-from .context import Context
+from .anomaly import SEVERITIES
+from .context import Context, ValidationOptions
 from .referential_compiler import OUTPUT
-from .registry import rule
+from .registry import DEFAULT_SEVERITY, Rule, family_of, official_control, rule
+from .versions import use
 
 TEST = "tests/rules/referentials/test_referentials.py"
 ORGANISM_TABLES = ("PREV", "MUT", "ASSU", "OCI")
@@ -24,6 +30,60 @@ PAYEE_TABLES = ("IVO", "IVO2")
 # Organism family of a code (dsn-format.md §6) → the table of its délégataires de gestion.
 DELEGATE_TABLES = {"PREV": "DLGPREV", "ASSU": "DLGASSU", "MUT": "DLGMUT", "OCI": "DLGOCI"}
 SNAPSHOT_NOTE = " (référentiel DSN-Val de 2021, non actualisé : le code a pu être créé depuis)"
+STALE_SEVERITY = "warning"  # default severity of a control read against the 2021 snapshot
+
+
+@dataclass(frozen=True)
+class ReferentialUse:
+    """What a referential-backed control reads, and the severity the norm gives it."""
+
+    tables: tuple[str, ...]
+    norm_severity: str
+
+
+REFERENTIAL_CONTROLS: dict[str, ReferentialUse] = {}  # rule code → its use of the shipped tables
+
+
+def referential_rule(code: str, *, tables: tuple[str, ...], scope: str, message: str | None = None,
+                     description: str | None = None, test: str | None = None):
+    """``rules.registry.rule`` for a control that reads the shipped ``tables``: registered at ``STALE_SEVERITY``
+    with a description that says so, and listed in ``REFERENTIAL_CONTROLS`` for ``effective_severity``."""
+    def decorate(check):
+        official = official_control(code) if "/" in code else None
+        text = description or (official or {}).get("description", "") or (check.__doc__ or "")
+        without = _FRENCH[DEFAULT_SEVERITY[family_of(code)]]
+        note = (f" Gravité : non bloquant par défaut, car le contrôle lit les tables {', '.join(tables)} de DSN-Val "
+                f"2021, possiblement périmées ({'la norme le rend' if official else 'sans cette réserve, il serait'} "
+                f"{without}) ; réglable par ValidationOptions.referential_severity ou severity_overrides.")
+        REFERENTIAL_CONTROLS[code] = ReferentialUse(tuple(tables), DEFAULT_SEVERITY[family_of(code)])
+        return rule(code, scope=scope, message=message, severity=STALE_SEVERITY, description=text.strip() + note,
+                    test=test)(check)
+    return decorate
+
+
+_FRENCH = {"blocking": "bloquant", "warning": "non bloquant", "info": "informatif"}
+
+
+def _checked(severity: str, what: str) -> str:
+    if severity not in SEVERITIES:
+        raise ValueError(f"{what} : gravité inconnue « {severity} » (attendu : {', '.join(SEVERITIES)})")
+    return severity
+
+
+def effective_severity(rule: Rule, options: ValidationOptions, version: str, severity: str | None = None) -> str:
+    """The severity of ``rule``'s anomalies in a run on a file of ``version``, where ``severity`` is what the
+    version rules decided (``rules.versions.use(...).severity``; None: the rule's own).
+
+    A per-rule ``options.severity_overrides`` entry wins (the operator's explicit choice). A control of
+    ``REFERENTIAL_CONTROLS`` runs at ``options.referential_severity`` when set, put through the same version
+    rules (a text not confirmed for ``version`` stays a warning). Any other rule keeps ``severity``."""
+    override = options.severity_overrides.get(rule.code)
+    if override is not None:
+        return _checked(override, f"ValidationOptions.severity_overrides[{rule.code}]")
+    if rule.code in REFERENTIAL_CONTROLS and options.referential_severity is not None:
+        chosen = _checked(options.referential_severity, "ValidationOptions.referential_severity")
+        return use(replace(rule, severity=chosen), version).severity
+    return severity or rule.severity
 
 
 @cache
@@ -41,6 +101,15 @@ def organism_family(codes: pd.Series) -> pd.Series:
     family[text.str.fullmatch("[0-9]{9}").fillna(False)] = "MUT"
     family[text.str.fullmatch("(?=.*[A-Z])[A-Z0-9]{9}").fillna(False)] = "OCI"
     return family
+
+
+def payee_family(codes: pd.Series) -> pd.Series:
+    """The family trigram of each payee (S21.G00.20.001, S21.G00.22.001) in the IVO table: URS (Urssaf, CGSS),
+    AAR (Agirc-Arrco), CTI, FNM, FFS, OCI, MSA …; NA for a code the table does not know."""
+    families = {**referential()["IVO2"].get("families", {}), **referential()["IVO"].get("families", {})}
+    text = codes.astype(object)
+    return pd.Series([families.get(c) if isinstance(c, str) else None for c in text], index=codes.index,
+                     dtype=pd.StringDtype())
 
 
 @cache
@@ -88,24 +157,26 @@ _ORGANISM_MESSAGE = ("Le code organisme « {value} » est absent des référenti
                      "mutuelles, sociétés d'assurance et organismes complémentaires isolés" + SNAPSHOT_NOTE)
 
 
-@rule("S21.G00.15.002/CRE-11", scope="rubrique", severity="warning", message=_ORGANISM_MESSAGE,
-      test=f"{TEST}::test_unknown_adhesion_organism")
+@referential_rule("S21.G00.15.002/CRE-11", tables=ORGANISM_TABLES, scope="rubrique",
+                  message=_ORGANISM_MESSAGE,
+                  test=f"{TEST}::test_unknown_adhesion_organism")
 def check_adhesion_organism(ctx: Context) -> pd.DataFrame:
     """Code organisme de l'adhésion présent dans les tables PREV, MUT, ASSU ou OCI."""
     return _unknown(ctx, "S21.G00.15.002", ORGANISM_TABLES)
 
 
-@rule("S21.G00.16.002/CRE-11", scope="rubrique", severity="warning", message=_ORGANISM_MESSAGE,
-      test=f"{TEST}::test_unknown_former_organism")
+@referential_rule("S21.G00.16.002/CRE-11", tables=ORGANISM_TABLES, scope="rubrique",
+                  message=_ORGANISM_MESSAGE,
+                  test=f"{TEST}::test_unknown_former_organism")
 def check_former_organism(ctx: Context) -> pd.DataFrame:
     """Ancien code organisme (changement d'adhésion) présent dans les tables PREV, MUT, ASSU ou OCI."""
     return _unknown(ctx, "S21.G00.16.002", ORGANISM_TABLES)
 
 
-@rule("S21.G00.20.001/CRE-11", scope="rubrique", severity="warning",
-      message="L'identifiant d'organisme de protection sociale « {value} » est absent de la table des "
-              "organismes destinataires de versements (IVO)" + SNAPSHOT_NOTE,
-      test=f"{TEST}::test_unknown_payee")
+@referential_rule("S21.G00.20.001/CRE-11", tables=PAYEE_TABLES, scope="rubrique",
+                  message="L'identifiant d'organisme de protection sociale « {value} » est absent de la table des "
+                          "organismes destinataires de versements (IVO)" + SNAPSHOT_NOTE,
+                  test=f"{TEST}::test_unknown_payee")
 def check_payee(ctx: Context) -> pd.DataFrame:
     """Identifiant de l'organisme destinataire du versement présent dans les tables IVO."""
     return _unknown(ctx, "S21.G00.20.001", PAYEE_TABLES)
@@ -128,15 +199,16 @@ for _number, _family in (("11", "PREV"), ("12", "ASSU"), ("13", "MUT"), ("14", "
     def _payment_delegates(ctx: Context, family: str = _family) -> pd.DataFrame:
         return _delegates(ctx, "S21.G00.20.008", "S21.G00.20.001", family)
     _payment_delegates.__name__ = f"check_payment_delegate_{_family.lower()}"
-    rule(f"S21.G00.20.008/CCH-{_number}", scope="rubrique", severity="warning", message=_DELEGATE_MESSAGE,
-         test=f"{TEST}::test_unknown_payment_delegate")(_payment_delegates)
+    referential_rule(f"S21.G00.20.008/CCH-{_number}", tables=(DELEGATE_TABLES[_family],), scope="rubrique",
+                     message=_DELEGATE_MESSAGE, test=f"{TEST}::test_unknown_payment_delegate")(_payment_delegates)
 
 
-@rule("DSN-REF-01", scope="rubrique", severity="warning", message=_DELEGATE_MESSAGE,
-      description="Code délégataire de gestion de l'adhésion (S21.G00.15.003) présent dans la table des "
+@referential_rule("DSN-REF-01", tables=tuple(DELEGATE_TABLES.values()), scope="rubrique",
+                  message=_DELEGATE_MESSAGE,
+                  description="Code délégataire de gestion de l'adhésion (S21.G00.15.003) présent dans la table des "
                   "délégataires de la famille de l'organisme S21.G00.15.002 (DLGPREV, DLGASSU, DLGMUT, DLGOCI). "
                   "La norme n'a pas de contrôle officiel sur cette rubrique ; référentiel de 2021.",
-      test=f"{TEST}::test_unknown_adhesion_delegate")
+                  test=f"{TEST}::test_unknown_adhesion_delegate")
 def check_adhesion_delegate(ctx: Context) -> pd.DataFrame:
     frames = [_delegates(ctx, "S21.G00.15.003", "S21.G00.15.002", family) for family in DELEGATE_TABLES]
     return pd.concat(frames, ignore_index=True)

@@ -26,6 +26,9 @@ def register(sub) -> None:
     p.add_argument("--tolerance", default="0.01", help="tolérance des comparaisons de montants, en euros")
     p.add_argument("--fpoc", type=Path, help="fiche FPOC (XML) ou référentiel (YAML) des contrats")
     p.add_argument("--unmask", action="store_true", help="afficher les données personnelles (NIR…)")
+    p.add_argument("--referential-severity", choices=("blocking", "warning", "info"),
+                   help="gravité des contrôles fondés sur les tables de référence livrées (2021, possiblement "
+                        "périmées) ; par défaut non bloquante")
     p.set_defaults(handler=run)
 
 
@@ -50,7 +53,8 @@ def run(args) -> int:
         return EXIT_UNREADABLE
     referential, sheet_anomalies = _referential(args.fpoc)
     options = ValidationOptions(tolerance=tolerance, max_per_code=args.max_per_code, unmask=args.unmask,
-                                referential=referential, norm=args.norm)
+                                referential=referential, norm=args.norm,
+                                referential_severity=args.referential_severity)
     reports, status = [], EXIT_CLEAN
     for path in args.files:
         try:

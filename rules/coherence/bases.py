@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from ..registry import rule
 from .remuneration import (CONTRAT, FCTU, per_run, by_id, contract_by_number, day, found, has, is_in,
-                           later_duplicates, missing_child, nature_in, num, of_declaration, table, truth, txt)
+                           later_duplicates, missing_child, nature_in, nonzero, num, of_declaration, table, truth, txt)
 
 BASE, COMPOSANT, COTISATION, AFFILIATION = "S21.G00.78", "S21.G00.79", "S21.G00.81", "S21.G00.70"
 OC_BASE, OC_COTISATION = "31", "059"
@@ -140,7 +140,7 @@ def base_period_same_year(ctx):
 @rule("S21.G00.78.004/CCH-11", scope="block", test=TEST + "test_fails")
 def base_31_amount_zero(ctx):
     base, code = _base(ctx)
-    return found(ctx, BASE, base, truth(code == OC_BASE) & truth(num(base, "S21.G00.78.004") != 0), "S21.G00.78.004")
+    return found(ctx, BASE, base, truth(code == OC_BASE) & nonzero(base, "S21.G00.78.004"), "S21.G00.78.004")
 
 
 @rule("S21.G00.78.005/CCH-11", scope="block", test=TEST + "test_fails")
@@ -173,8 +173,10 @@ def affiliation_of_paid_contract(ctx):
 
 
 def _crm_before_main_month(ctx, frame: pd.DataFrame, block: str, rubrique: str, period_end: pd.Series):
+    """``rubrique`` (a CRM id) on a period that ends in or after the main month; a period without a known end
+    (78.003 is mandatory: the structure checks report it) is not judged."""
     month_start = pd.to_datetime(of_declaration(ctx, frame, "month_start"))
-    return found(ctx, block, frame, has(frame, rubrique) & ~truth(period_end < month_start), rubrique)
+    return found(ctx, block, frame, has(frame, rubrique) & truth(period_end >= month_start), rubrique)
 
 
 @rule("S21.G00.78.007/CCH-11", scope="block", test=TEST + "test_fails")
@@ -218,7 +220,8 @@ def no_composant_means_no_contribution(ctx):
 @rule("S21.G00.79.001/CCH-14", scope="block", test=TEST + "test_fails")
 def smic_composant_under_gross_base(ctx):
     composant, kind, parent = _composant(ctx)
-    return found(ctx, COMPOSANT, composant, truth(kind == "01") & ~truth(parent.isin(["03", "19"])), "S21.G00.79.001")
+    other_base = truth(parent.notna()) & ~truth(parent.isin(["03", "19"]))  # a base without code is not "other"
+    return found(ctx, COMPOSANT, composant, truth(kind == "01") & other_base, "S21.G00.79.001")
 
 
 @rule("S21.G00.79.001/CCH-16", scope="block", test=TEST + "test_fails")

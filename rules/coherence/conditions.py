@@ -38,6 +38,12 @@ def isin(frame: pd.DataFrame, code: str, values: Iterable[str]) -> np.ndarray:
     return mask(frame[code].isin(list(values)))
 
 
+def differs(frame: pd.DataFrame, code: str, values: Iterable[str]) -> np.ndarray:
+    """Rows where rubrique ``code`` is present with a value other than ``values`` (the norm's « renseignée avec
+    une valeur différente de »): a missing value is not a different one, unlike ``~isin``."""
+    return has(frame, code) & ~isin(frame, code, values)
+
+
 def matches(frame: pd.DataFrame, code: str, pattern: str) -> np.ndarray:
     """Rows where the raw text of rubrique ``code`` matches ``pattern`` (full match)."""
     return mask(frame[code].astype(pd.StringDtype()).str.fullmatch(pattern))
@@ -190,6 +196,8 @@ def model_allows(ctx, frame: pd.DataFrame, code: str) -> pd.Series:
 
 
 def bad_address(frame: pd.DataFrame, postal: str, country: str, foreign: str) -> np.ndarray:
-    """Addresses that are neither French (postal code only) nor foreign (country and foreign code, no postal)."""
+    """Addresses against « si le code postal est présent alors le code pays et le code de distribution à
+    l'étranger sont absents et réciproquement »: a postal code with a country or a foreign distribution code, or
+    none of the three (the converse). A foreign address needs no distribution code: many countries have none."""
     p, c, f = has(frame, postal), has(frame, country), has(frame, foreign)
-    return ~((p & ~c & ~f) | (~p & c & f))
+    return (p & (c | f)) | (~p & ~c & ~f)

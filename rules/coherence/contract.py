@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from ..registry import rule
-from .conditions import (CHANGEMENT_CONTRAT, CONTRAT, INDIVIDU, allowed, findings, has, isin, lines_by, lookup, mask,
-                         matches, month_end, month_start, of_envoi, pairs_in, siret, to_lines, words)
+from .conditions import (CHANGEMENT_CONTRAT, CONTRAT, INDIVIDU, allowed, differs, findings, has, isin, lines_by,
+                         lookup, mask, matches, month_end, month_start, of_envoi, pairs_in, siret, to_lines, words)
 
 TEST = "tests/rules/coherence/test_contract.py::test_control"
 _PRINCIPLE = ("refers to a principle of §4.4.14 of the cahier technique (list of modalities, one change block per "
@@ -101,13 +101,13 @@ for _code, _rubrique, _condition in [
 
 # Rubriques forbidden when a condition holds.
 for _code, _rubrique, _condition in [
-        ("S21.G00.40.027/CCH-11", "S21.G00.40.027", lambda t: ~isin(t, "S21.G00.40.029", ["02"])),
+        ("S21.G00.40.027/CCH-11", "S21.G00.40.027", lambda t: differs(t, "S21.G00.40.029", ["02"])),
         ("S21.G00.40.031/CCH-11", "S21.G00.40.031", lambda t: isin(t, "S21.G00.40.029", ["01", "02", "04", "05"])),
-        ("S21.G00.40.032/CCH-11", "S21.G00.40.032", lambda t: ~isin(t, "S21.G00.40.029", ["02"])),
+        ("S21.G00.40.032/CCH-11", "S21.G00.40.032", lambda t: differs(t, "S21.G00.40.029", ["02"])),
         ("S21.G00.40.050/CCH-11", "S21.G00.40.050", lambda t: ~isin(t, "S21.G00.40.007", ["02", "10"])),
         ("S21.G00.40.053/CCH-11", "S21.G00.40.053",
-         lambda t: isin(t, "S21.G00.40.026", [NOT_CONCERNED]) & ~isin(t, "S21.G00.40.020", [SNCF])),
-        ("S21.G00.40.075/CCH-11", "S21.G00.40.075", lambda t: ~isin(t, "S21.G00.40.020", ["136"]))]:
+         lambda t: isin(t, "S21.G00.40.026", [NOT_CONCERNED]) & differs(t, "S21.G00.40.020", [SNCF])),
+        ("S21.G00.40.075/CCH-11", "S21.G00.40.075", lambda t: differs(t, "S21.G00.40.020", ["136"]))]:
     _contract_rule(_code, _rubrique, lambda ctx, t, _, r=_rubrique, c=_condition: has(t, r) & c(t))
 
 # Values allowed only under a condition.
@@ -119,7 +119,7 @@ for _code, _rubrique, _values, _allowed, _related in [
         ("S21.G00.40.011/CCH-11", "S21.G00.40.011", ["31"], lambda t: isin(t, "S21.G00.40.004", ["352a"]),
          ("S21.G00.40.004",)),
         ("S21.G00.40.014/CCH-11", "S21.G00.40.014", ["40", "41", "42"],
-         lambda t: ~isin(t, "S21.G00.40.026", [NOT_CONCERNED]) | isin(t, "S21.G00.40.020", [SNCF]),
+         lambda t: ~isin(t, "S21.G00.40.026", [NOT_CONCERNED]) | ~differs(t, "S21.G00.40.020", [SNCF]),
          ("S21.G00.40.026", "S21.G00.40.020")),
         ("S21.G00.40.020/CCH-12", "S21.G00.40.020", ["120"],
          lambda t: ~isin(t, "S21.G00.40.007", words("01 02 03 07 08 09 10 29 32 60 70 80 81 82 89 90 91 92 93")),
@@ -165,11 +165,11 @@ def _pay_of_contract(ctx, c: pd.DataFrame, where: np.ndarray | None = None) -> n
 
 
 _contract_rule("S21.G00.40.003/CCH-16", "S21.G00.40.003",
-               lambda ctx, t, _: isin(t, "S21.G00.40.003", ["01", "02"]) & ~isin(t, "S21.G00.40.020", [SNCF]) &
+               lambda ctx, t, _: isin(t, "S21.G00.40.003", ["01", "02"]) & differs(t, "S21.G00.40.020", [SNCF]) &
                ~_retirement_scheme(ctx, t, ["RETC", "RUAA", "CNBF"]) & allowed(ctx, t, RETRAITE))
 _contract_rule("S21.G00.40.003/CCH-17", "S21.G00.40.003",
-               lambda ctx, t, _: isin(t, "S21.G00.40.003", ["04"]) & ~isin(t, "S21.G00.40.002", ["04"]) &
-               ~isin(t, "S21.G00.40.020", [SNCF]) & ~_retirement_scheme(ctx, t, ["RETA", "RUAA"]) &
+               lambda ctx, t, _: isin(t, "S21.G00.40.003", ["04"]) & differs(t, "S21.G00.40.002", ["04"]) &
+               differs(t, "S21.G00.40.020", [SNCF]) & ~_retirement_scheme(ctx, t, ["RETA", "RUAA"]) &
                allowed(ctx, t, RETRAITE), ("S21.G00.40.002",))
 _contract_rule("S21.G00.40.009/CCH-12", "S21.G00.40.009",
                lambda ctx, t, _: has(t, "S21.G00.40.009") &
@@ -311,8 +311,8 @@ def _contract_start(ctx, change: pd.DataFrame) -> pd.Series:
 @rule("S21.G00.41.028/CCH-13", scope="block", test=TEST)
 def depth_on_month_start(ctx):
     change = ctx.table(CHANGEMENT_CONTRAT)
-    depth = change["S21.G00.41.028"]
-    bad = mask(depth.dt.day != 1) & ~mask(depth == _contract_start(ctx, change))
+    depth = change["S21.G00.41.028"]  # a date column: NaT where absent, whose day (NaN) differs from 1
+    bad = has(change, "S21.G00.41.028") & mask(depth.dt.day != 1) & ~mask(depth == _contract_start(ctx, change))
     return findings(ctx, CHANGEMENT_CONTRAT, bad, "S21.G00.41.028")
 
 

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from ..registry import rule
-from .conditions import (ADHESION, CONTRAT, DECLARATION, ENVOI, INDIVIDU, NON_SALARIE, count_by, counted, findings,
-                         has, isin, lookup, mask, of_envoi, pairs_in)
+from .conditions import (ADHESION, CONTRAT, DECLARATION, ENVOI, INDIVIDU, NON_SALARIE, count_by, counted, differs,
+                         findings, has, isin, lookup, mask, of_envoi, pairs_in)
 
 TEST = "tests/rules/coherence/test_declaration.py::test_control"
 NOT_APPLICABLE: dict[str, str] = {}
@@ -112,7 +112,7 @@ def signalement_fraction(ctx):
 @rule("S20.G00.05.006/CCH-12", scope="declaration", test=TEST)
 def annulled_id_only_for_replacements(ctx):
     decl = _decl(ctx)
-    bad = has(decl, "S20.G00.05.006") & ~isin(decl, "S20.G00.05.002", ["03", "04"])
+    bad = has(decl, "S20.G00.05.006") & differs(decl, "S20.G00.05.002", ["03", "04"])
     return findings(ctx, DECLARATION, bad, "S20.G00.05.006")
 
 

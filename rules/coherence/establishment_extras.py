@@ -243,8 +243,8 @@ def crm_only_for_past_periods(ctx):
         return None
     # the period is before the main month when its end (82.004; its start when the end is missing) is
     end = day(cotisation, "S21.G00.82.004").fillna(day(cotisation, "S21.G00.82.003"))
-    past = truth(end < pd.to_datetime(of_declaration(ctx, cotisation, "month_start")))
-    return found(ctx, COTISATION, cotisation, has(cotisation, "S21.G00.82.006") & ~past, "S21.G00.82.006")
+    current = truth(end >= pd.to_datetime(of_declaration(ctx, cotisation, "month_start")))  # no period: not judged
+    return found(ctx, COTISATION, cotisation, has(cotisation, "S21.G00.82.006") & current, "S21.G00.82.006")
 
 
 # ---------------------------------------------------------------------------------------------------------

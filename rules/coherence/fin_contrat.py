@@ -58,7 +58,9 @@ def _fin(ctx) -> tuple[pd.DataFrame, pd.Series]:
 
 
 def _contract(ctx, frame: pd.DataFrame, code: str) -> pd.Series:
-    return by_contract_id(ctx, frame, code).astype("object")
+    """Rubrique ``code`` of each row's contract, as strings: NA stays NA in comparisons (in an object column
+    ``NA != "136"`` is True, a missing value would count as a different one)."""
+    return by_contract_id(ctx, frame, code).astype(pd.StringDtype())
 
 
 @rule("S21.G00.62.001/CCH-11", scope="block", test=TEST + "test_fails")
@@ -78,7 +80,7 @@ def motif_allowed_for_contract_nature(ctx):
         if allowed is None or not isinstance(n, str):
             continue
         needs = allowed.get(n, ())
-        wrong[i] = n not in allowed or (needs is not None and d not in needs)
+        wrong[i] = n not in allowed or (needs is not None and not (isinstance(d, str) and d in needs))
     return found(ctx, FIN, fin, wrong, "S21.G00.62.002")
 
 

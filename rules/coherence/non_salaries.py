@@ -518,8 +518,8 @@ def crm_only_for_past_periods(ctx):
     if frame.empty:
         return None
     month_start = pd.to_datetime(of_declaration(ctx, frame, "month_start"))
-    before = truth(day(frame, "S89.G00.92.005") < month_start)
-    return found(ctx, BASE_SPECIFIQUE, frame, truth(has(frame, "S89.G00.92.015")) & ~before, "S89.G00.92.015")
+    current = truth(day(frame, "S89.G00.92.005") >= month_start)  # no period end (mandatory): not judged
+    return found(ctx, BASE_SPECIFIQUE, frame, truth(has(frame, "S89.G00.92.015")) & current, "S89.G00.92.015")
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -7,23 +7,19 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from ..referentials import PAYEE_TABLES, payee_family, referential_rule
 from ..registry import rule
-from .conditions import (ADHESION, BORDEREAU, COMPOSANT, CONTRAT, COTISATION_AGREGEE, VERSEMENT, any_by, count_by,
-                         counted, findings, has, is_prevoyance, isin, lines_by, lookup, mask, month_end, month_start,
-                         siret, to_lines, words)
+from .conditions import (ADHESION, BORDEREAU, COMPOSANT, CONTRAT, COTISATION_AGREGEE, DECLARATION, VERSEMENT, any_by,
+                         count_by, counted, findings, has, is_prevoyance, isin, lines_by, lookup, mask, month_end,
+                         month_start, siret, to_lines, words)
 
 TEST = "tests/rules/coherence/test_payments_ops.py::test_control"
-_URSSAF = "needs the referential of organisms (IVO) to know that the organism is an Urssaf"
-_AGIRC_ARRCO = "needs the referential of organisms (IVO) to know that the organism is an Agirc-Arrco institution"
-NOT_APPLICABLE = {
-    "S21.G00.20.004/CCH-13": "needs the referential of organisms (IVO) to know the organisms exempted from the "
-                             "French account rule (Urssaf, Agirc-Arrco, Congés spectacles)",
-    "S21.G00.20.006/CCH-11": _URSSAF,
-    "S21.G00.20.006/CCH-12": _AGIRC_ARRCO,
-    "S21.G00.20.007/CCH-12": _AGIRC_ARRCO,
-    "S21.G00.22.003/CCH-11": _URSSAF,
-    "S21.G00.22.005/CCH-11": _URSSAF,
-}
+NOT_APPLICABLE: dict[str, str] = {}
+# payee families of the IVO table (trigram): Urssaf (and CGSS), Agirc-Arrco, DGFIP, Caisse des Congés spectacles,
+# and the prévoyance organisms (institutions, mutuelles, assureurs, other OC)
+URSSAF, AGIRC_ARRCO, TAX_OFFICE, ENTERTAINMENT_LEAVE = "URS", "AAR", "FIP", "AUD"
+PREVOYANCE_FAMILIES = ("CTI", "FNM", "FFS", "OCI")
+WITHOUT_EMPTY_SLIPS = ("02", "05")  # S20.G00.05.002: déclarations sans individu
 
 DGFIP = "DGFIP"
 CNIEG = ("CNIEG_COT_RS", "CNIEG_COT_POOL", "CNIEG_COT_RDC")
@@ -48,10 +44,11 @@ def _component_count(ctx, pay: pd.DataFrame) -> np.ndarray:
     return counted(pay, "id", count_by(ctx.table(COMPOSANT), "parent_id"))
 
 
-def _before_month(ctx, frame: pd.DataFrame, start: pd.Series, end: pd.Series) -> np.ndarray:
-    """Rows whose period (start, end) lies entirely before the main declared month."""
+def _not_before_month(ctx, frame: pd.DataFrame, start: pd.Series, end: pd.Series) -> np.ndarray:
+    """Rows whose period (start, end) reaches the main declared month; a period with a missing date (both are
+    mandatory: the structure checks report it) is not judged."""
     first = month_start(ctx, frame)
-    return mask(start < first) & mask(end < first)
+    return mask(start >= first) | mask(end >= first)
 
 
 def _cnieg_without_regime(ctx, frame: pd.DataFrame, code: str) -> np.ndarray:
@@ -106,13 +103,28 @@ def iban_only_for_own_payer(ctx):
     return findings(ctx, VERSEMENT, bad, "S21.G00.20.004", related=["S21.G00.20.012"])
 
 
+@referential_rule("S21.G00.20.004/CCH-13", tables=PAYEE_TABLES, scope="block", test=TEST)
+def account_in_france(ctx):
+    """IBAN (20.004) of a French account (country FR) unless the payee is a prévoyance organism, the DGFIP, an
+    Urssaf, an Agirc-Arrco institution or the Caisse des Congés spectacles (organism shape, or IVO family)."""
+    pay = _payments(ctx)
+    family = payee_family(pay["S21.G00.20.001"])
+    exempt = is_prevoyance(pay["S21.G00.20.001"]) | _dgfip(pay) | mask(family.isin(
+        [URSSAF, AGIRC_ARRCO, TAX_OFFICE, ENTERTAINMENT_LEAVE, *PREVOYANCE_FAMILIES]))
+    abroad = has(pay, "S21.G00.20.004") & ~mask(pay["S21.G00.20.004"].str.upper().str.startswith("FR"))
+    return findings(ctx, VERSEMENT, abroad & ~exempt, "S21.G00.20.004", related=["S21.G00.20.001"])
+
+
 @rule("S21.G00.20.005/CCH-12", scope="block", test=TEST)
 def prevoyance_amount_is_components_sum(ctx):
     pay, comp = _payments(ctx), ctx.table(COMPOSANT)
     total = comp.groupby("parent_id")["S21.G00.55.001"].sum()
     expected = pd.Series(total.reindex(pay["id"].to_numpy()).to_numpy(), index=pay.index)
     expected = expected.where(mask(expected >= 0), Decimal(0))
-    bad = is_prevoyance(pay["S21.G00.20.001"]) & (_component_count(ctx, pay) > 0) & \
+    # a component without amount (55.001 is mandatory: the structure checks report it) leaves the sum unknown,
+    # not zero: such a payment is not compared
+    unknown = pay["id"].isin(comp.loc[~has(comp, "S21.G00.55.001"), "parent_id"]).to_numpy(dtype=bool)
+    bad = is_prevoyance(pay["S21.G00.20.001"]) & (_component_count(ctx, pay) > 0) & ~unknown & \
         mask(pay["S21.G00.20.005"] != expected)
     lines = to_lines(pay, "id", lines_by(comp, "parent_id", np.ones(len(comp), dtype=bool), "S21.G00.55.001"))
     return findings(ctx, VERSEMENT, bad, "S21.G00.20.005", lines=lines)
@@ -136,6 +148,44 @@ def payment_period_order(ctx):
 def payment_period_within_month(ctx):
     pay = _payments(ctx)
     return findings(ctx, VERSEMENT, mask(pay["S21.G00.20.007"] > month_end(ctx, pay)), "S21.G00.20.007")
+
+
+def _months_apart(start: pd.Series, end: pd.Series) -> np.ndarray:
+    """Both dates known and in different calendar months."""
+    return mask(start.notna() & end.notna() & ((start.dt.year != end.dt.year) | (start.dt.month != end.dt.month)))
+
+
+def _years_apart(start: pd.Series, end: pd.Series) -> np.ndarray:
+    """Both dates known and in different calendar years."""
+    return mask(start.notna() & end.notna() & (start.dt.year != end.dt.year))
+
+
+def _of_family(frame: pd.DataFrame, code: str, family: str) -> np.ndarray:
+    """Rows whose organism ``code`` is a payee of ``family`` in the shipped IVO table."""
+    return mask(payee_family(frame[code]) == family)
+
+
+@referential_rule("S21.G00.20.006/CCH-11", tables=PAYEE_TABLES, scope="block", test=TEST)
+def urssaf_payment_one_month(ctx):
+    pay = _payments(ctx)
+    bad = _of_family(pay, "S21.G00.20.001", URSSAF) & _months_apart(pay["S21.G00.20.006"], pay["S21.G00.20.007"])
+    return findings(ctx, VERSEMENT, bad, "S21.G00.20.006", related=["S21.G00.20.001", "S21.G00.20.007"])
+
+
+def _agirc_arrco_years_apart(ctx) -> np.ndarray:
+    """Agirc-Arrco payments whose period (20.006 – 20.007) spans two calendar years."""
+    pay = _payments(ctx)
+    return _of_family(pay, "S21.G00.20.001", AGIRC_ARRCO) & _years_apart(pay["S21.G00.20.006"], pay["S21.G00.20.007"])
+
+
+@referential_rule("S21.G00.20.006/CCH-12", tables=PAYEE_TABLES, scope="block", test=TEST)
+def agirc_arrco_payment_start_year(ctx):
+    return findings(ctx, VERSEMENT, _agirc_arrco_years_apart(ctx), "S21.G00.20.006", related=["S21.G00.20.001", "S21.G00.20.007"])
+
+
+@referential_rule("S21.G00.20.007/CCH-12", tables=PAYEE_TABLES, scope="block", test=TEST)
+def agirc_arrco_payment_end_year(ctx):
+    return findings(ctx, VERSEMENT, _agirc_arrco_years_apart(ctx), "S21.G00.20.007", related=["S21.G00.20.001", "S21.G00.20.006"])
 
 
 @rule("S21.G00.20.008/CCH-15", scope="block", test=TEST)
@@ -192,7 +242,7 @@ def dgfip_payer_same_siren(ctx):
 @rule("S21.G00.20.013/CCH-11", scope="block", test=TEST)
 def payment_crm_only_for_past_periods(ctx):
     pay = _payments(ctx)
-    bad = has(pay, "S21.G00.20.013") & ~_before_month(ctx, pay, pay["S21.G00.20.006"], pay["S21.G00.20.007"])
+    bad = has(pay, "S21.G00.20.013") & _not_before_month(ctx, pay, pay["S21.G00.20.006"], pay["S21.G00.20.007"])
     return findings(ctx, VERSEMENT, bad, "S21.G00.20.013", related=["S21.G00.20.006", "S21.G00.20.007"])
 
 
@@ -207,6 +257,27 @@ def satd_needs_payment_id(ctx):
 def slip_cnieg_entity(ctx):
     slip = ctx.table(BORDEREAU)
     return findings(ctx, BORDEREAU, _cnieg_without_regime(ctx, slip, "S21.G00.22.002"), "S21.G00.22.002")
+
+
+@referential_rule("S21.G00.22.003/CCH-11", tables=PAYEE_TABLES, scope="block", test=TEST)
+def urssaf_slip_one_month(ctx):
+    slip = ctx.table(BORDEREAU)
+    bad = _of_family(slip, "S21.G00.22.001", URSSAF) & _months_apart(slip["S21.G00.22.003"], slip["S21.G00.22.004"])
+    return findings(ctx, BORDEREAU, bad, "S21.G00.22.003", related=["S21.G00.22.001", "S21.G00.22.004"])
+
+
+@referential_rule("S21.G00.22.005/CCH-11", tables=PAYEE_TABLES, scope="block", test=TEST)
+def urssaf_slip_not_negative_for_current_pay(ctx):
+    """A negative Urssaf slip (22.005 < 0) whose period ends (22.004) on or after the déclaration's latest
+    payment date (50.001), in a déclaration with individus (type other than 02 / 05)."""
+    slip, paid = ctx.table(BORDEREAU), ctx.table("S21.G00.50")
+    latest = paid.groupby("declaration_id")["S21.G00.50.001"].max()
+    latest = pd.Series(latest.reindex(slip["declaration_id"].to_numpy()).to_numpy(), index=slip.index,
+                       dtype="datetime64[ms]")
+    kind = lookup(slip, "declaration_id", ctx.text(DECLARATION), "S20.G00.05.002")
+    bad = _of_family(slip, "S21.G00.22.001", URSSAF) & mask(slip["S21.G00.22.005"] < 0) & \
+        mask(slip["S21.G00.22.004"] >= latest) & ~mask(kind.isin(WITHOUT_EMPTY_SLIPS))
+    return findings(ctx, BORDEREAU, bad, "S21.G00.22.005", related=["S21.G00.22.004"])
 
 
 @rule("S21.G00.22.004/CCH-11", scope="block", test=TEST)
@@ -225,7 +296,7 @@ def slip_period_within_month(ctx):
 @rule("S21.G00.22.006/CCH-11", scope="block", test=TEST)
 def slip_crm_only_for_past_periods(ctx):
     slip = ctx.table(BORDEREAU)
-    bad = has(slip, "S21.G00.22.006") & ~_before_month(ctx, slip, slip["S21.G00.22.003"], slip["S21.G00.22.004"])
+    bad = has(slip, "S21.G00.22.006") & _not_before_month(ctx, slip, slip["S21.G00.22.003"], slip["S21.G00.22.004"])
     return findings(ctx, BORDEREAU, bad, "S21.G00.22.006", related=["S21.G00.22.003", "S21.G00.22.004"])
 
 
@@ -241,7 +312,7 @@ def aggregated_crm_only_for_past_periods(ctx):
     cot, slip = ctx.table(COTISATION_AGREGEE), ctx.table(BORDEREAU)
     start = lookup(cot, "parent_id", slip, "S21.G00.22.003")
     end = lookup(cot, "parent_id", slip, "S21.G00.22.004")
-    bad = has(cot, "S21.G00.23.007") & ~_before_month(ctx, cot, start, end)
+    bad = has(cot, "S21.G00.23.007") & _not_before_month(ctx, cot, start, end)
     return findings(ctx, COTISATION_AGREGEE, bad, "S21.G00.23.007")
 
 
@@ -285,5 +356,5 @@ def component_crm_only_for_past_periods(ctx):
     comp, pay = ctx.table(COMPOSANT), ctx.table(VERSEMENT)
     start = lookup(comp, "parent_id", pay, "S21.G00.20.006")
     end = lookup(comp, "parent_id", pay, "S21.G00.20.007")
-    bad = has(comp, "S21.G00.55.005") & ~_before_month(ctx, comp, start, end)
+    bad = has(comp, "S21.G00.55.005") & _not_before_month(ctx, comp, start, end)
     return findings(ctx, COMPOSANT, bad, "S21.G00.55.005")

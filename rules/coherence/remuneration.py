@@ -51,6 +51,11 @@ def num(frame: pd.DataFrame, code: str) -> pd.Series:
     return pd.to_numeric(values.astype("object"), errors="coerce").astype("float64")
 
 
+def nonzero(frame: pd.DataFrame, code: str) -> np.ndarray:
+    """Rows whose amount ``code`` is present and not 0 (a missing amount is neither zero nor non-zero)."""
+    return truth(num(frame, code).fillna(0) != 0)
+
+
 def day(frame: pd.DataFrame, code: str) -> pd.Series:
     """A date column (NaT when missing)."""
     values = col(frame, code)
@@ -353,7 +358,7 @@ def _in_month(ctx, frame: pd.DataFrame, dates: pd.Series) -> np.ndarray:
 def pay_period_before_contract(ctx):
     rem, contract = _remuneration(ctx, ["S21.G00.40.001"])
     start = day(rem, "S21.G00.51.001")
-    gross = is_in(rem, "S21.G00.51.011", GROSS_TYPES) & truth(num(rem, "S21.G00.51.013") != 0)
+    gross = is_in(rem, "S21.G00.51.011", GROSS_TYPES) & nonzero(rem, "S21.G00.51.013")
     early = truth(start < pd.to_datetime(contract["S21.G00.40.001"]) - pd.Timedelta(days=2))
     return found(ctx, REMUNERATION, rem, gross & _in_month(ctx, rem, start) & early, "S21.G00.51.001")
 
@@ -369,7 +374,7 @@ def pay_period_after_contract_end(ctx):
     rem, contract = _remuneration(ctx, [])
     end = day(rem, "S21.G00.51.002")
     contract_end_day = pd.to_datetime(by_id(contract["contrat_id"], contract_end(ctx)["effective_end"]))
-    gross = is_in(rem, "S21.G00.51.011", GROSS_TYPES) & truth(num(rem, "S21.G00.51.013") != 0)
+    gross = is_in(rem, "S21.G00.51.011", GROSS_TYPES) & nonzero(rem, "S21.G00.51.013")
     late = truth(end > contract_end_day + pd.Timedelta(days=2))
     return found(ctx, REMUNERATION, rem, gross & _in_month(ctx, rem, end) & late, "S21.G00.51.002")
 
@@ -761,7 +766,7 @@ rule("S21.G00.56.002/CCH-17", scope="block", test=TEST + "test_fails")(_error_ye
 @rule("S21.G00.56.002/CCH-27", scope="block", test=TEST + "test_fails")
 def no_pas_regularisation_without_pas(ctx):
     regul, kind = _regul(ctx)
-    return found(ctx, REGUL_PAS, regul, truth(kind == "04") & truth(num(regul, "S21.G00.56.007") != 0),
+    return found(ctx, REGUL_PAS, regul, truth(kind == "04") & nonzero(regul, "S21.G00.56.007"),
                  "S21.G00.56.007")
 
 

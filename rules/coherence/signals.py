@@ -9,7 +9,7 @@ from ..registry import rule
 from .conditions import model_allows
 from .remuneration import (CONTRAT, ETABLISSEMENT, MENSUELLES, REQUIRED_TYPES, by_contract_id, by_id,
                            contract_by_number, contract_end, day, found, has, is_in, later_duplicates, missing_child,
-                           nature_in, num, of_declaration, table, truth, txt, versions_with)
+                           nature_in, nonzero, num, of_declaration, table, truth, txt, versions_with)
 
 TEST = "tests/rules/coherence/test_signals.py::"
 
@@ -67,8 +67,9 @@ def pacific_franc_needs_pacific_postcode(ctx):
     decl = ctx.table("S20.G00.05")
     company = ctx.table("S21.G00.06")
     postcode = decl["id"].map(pd.Series(txt(company, "S21.G00.06.005").to_numpy(), index=company["declaration_id"]))
-    pacific = truth(postcode.astype("string").str[:3].isin(["986", "987", "988"]))
-    return found(ctx, "S20.G00.05", decl, is_in(decl, "S20.G00.05.010", ["02"]) & ~pacific, "S20.G00.05.010")
+    postcode = postcode.astype("string")
+    other = truth(postcode.notna()) & ~truth(postcode.str[:3].isin(["986", "987", "988"]))  # absent: not "other"
+    return found(ctx, "S20.G00.05", decl, is_in(decl, "S20.G00.05.010", ["02"]) & other, "S20.G00.05.010")
 
 
 @rule("S21.G00.06.012/SIG-11", scope="block", test=TEST + "test_fails")
@@ -325,14 +326,15 @@ def base_31_not_repeated(ctx):
     base = ctx.table("S21.G00.78")
     cotisation = ctx.table("S21.G00.81")
     oc = cotisation.loc[is_in(cotisation, "S21.G00.81.001", ["059"]).to_numpy()]
-    amount = num(oc, "S21.G00.81.004").groupby(oc["base_assujettie_id"]).sum()
-    sign = base["id"].map(amount >= 0)
+    amount = num(oc, "S21.G00.81.004").groupby(oc["base_assujettie_id"]).sum(min_count=1)
+    sign = base["id"].map(amount.dropna() >= 0)  # no amount, no sign
     aff = ctx.table("S21.G00.70")
     missions = pd.MultiIndex.from_arrays([aff["individu_id"], txt(aff, "S21.G00.70.012")])[
         truth(by_contract_id(ctx, aff, "S21.G00.40.007").astype("string") == "03")]
     ident = txt(base, "S21.G00.78.005")
     mission = pd.MultiIndex.from_arrays([base["individu_id"], ident]).isin(missions)
-    is31 = truth(nature_in(ctx, base, ["01"]) & is_in(base, "S21.G00.78.001", ["31"]))
+    # a missing affiliation id or sign is not "the same" as another one: those bases are not compared
+    is31 = truth(nature_in(ctx, base, ["01"]) & is_in(base, "S21.G00.78.001", ["31"]) & ident.notna() & sign.notna())
     twice = later_duplicates(base, [base["versement_individu_id"], day(base, "S21.G00.78.002"),
                                     day(base, "S21.G00.78.003"), ident, sign]) & is31
     return found(ctx, "S21.G00.78", base, is31 & twice & ~mission, "S21.G00.78.001")
@@ -383,5 +385,5 @@ def no_composant_alone(ctx):
 @rule("S21.G00.79.001/SIG-19", scope="block", test=TEST + "test_fails")
 def no_composant_zero_amount(ctx):
     composant, empty = _composant(ctx)
-    return found(ctx, "S21.G00.79", composant, empty & truth(num(composant, "S21.G00.79.004") != 0), "S21.G00.79.004")
+    return found(ctx, "S21.G00.79", composant, empty & nonzero(composant, "S21.G00.79.004"), "S21.G00.79.004")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from os import PathLike
 
@@ -54,6 +55,7 @@ class _XmlReader:
     def __init__(self, file: str, tree: etree._ElementTree) -> None:
         self.file = file
         self.tree = tree
+        self.paths = element_paths(tree.getroot())
 
     def read(self) -> LoadResult:
         root = self.tree.getroot()
@@ -86,7 +88,7 @@ class _XmlReader:
     # --- locations and raw values ----------------------------------------------------------------
 
     def _where(self, element: etree._Element, attribute: str | None = None) -> Where:
-        return Where(element.sourceline, self.tree.getpath(element), attribute)
+        return Where(element.sourceline, self.paths.get(element), attribute)
 
     def _attr(self, element: etree._Element | None, name: str) -> Field:
         if element is None:
@@ -251,6 +253,45 @@ class _XmlReader:
                     )
                 )
         return Criteria(tuple(values), tuple(ranges))
+
+
+def element_paths(root: etree._Element) -> dict[etree._Element, str]:
+    """Every element's XPath, spelled as ``getpath`` spells it, in one pass over the document.
+
+    ``getpath`` counts an element's siblings on each call, which made the locations of a sheet of n elements
+    cost O(n²); here each parent's children are counted once.
+    """
+    paths = {root: "/" + _step_name(root)}
+    for parent in root.iter():
+        if parent not in paths:  # not an element (entity reference…)
+            continue
+        children = list(_elements(parent))
+        totals = Counter(_sibling_key(child) for child in children)
+        seen: Counter = Counter()
+        for position, child in enumerate(children, start=1):
+            key, step = _sibling_key(child), _step_name(child)
+            if key is None:  # default namespace: ``*``, numbered among all element siblings
+                step = f"*[{position}]" if len(children) > 1 else "*"
+            elif totals[key] > 1:
+                seen[key] += 1
+                step = f"{step}[{seen[key]}]"
+            paths[child] = f"{paths[parent]}/{step}"
+    return paths
+
+
+def _step_name(element: etree._Element) -> str:
+    qname = etree.QName(element)
+    if qname.namespace is None:
+        return qname.localname
+    return f"{element.prefix}:{qname.localname}" if element.prefix else "*"
+
+
+def _sibling_key(element: etree._Element) -> tuple[str, str | None] | None:
+    """What ``getpath`` compares to number same-named siblings; None for a default-namespace element."""
+    qname = etree.QName(element)
+    if qname.namespace is not None and not element.prefix:
+        return None
+    return qname.localname, element.prefix
 
 
 def _elements(parent: etree._Element) -> Iterator[etree._Element]:

@@ -41,3 +41,16 @@ def test_html_report_says_the_norm_texts(tmp_path, capsys):
     assert main(["validate", str(path), "--format", "html"]) == 0
     html = capsys.readouterr().out
     assert "Textes de la norme appliqués" in html and "CCH P24V01" in html
+
+
+def test_referential_severity_option_reaches_the_anomalies(tmp_path, capsys):
+    from tests.rules.support import set_value
+
+    records = set_value(clean_monthly(), "S21.G00.15.002", "P9999")  # no such institution de prévoyance
+    path = write_records(records, tmp_path / "unknown_oc.dsn")
+    main(["validate", str(path), "--format", "json"])
+    default = {a["code"]: a["severity"] for a in json.loads(capsys.readouterr().out)[0]["anomalies"]}
+    assert default["S21.G00.15.002/CRE-11"] == "warning"
+    assert main(["validate", str(path), "--format", "json", "--referential-severity", "blocking"]) == 1
+    chosen = {a["code"]: a["severity"] for a in json.loads(capsys.readouterr().out)[0]["anomalies"]}
+    assert chosen["S21.G00.15.002/CRE-11"] == "blocking"

@@ -69,6 +69,13 @@ PASSING = [
                                               ("S21.G00.78.007", "CRM123"))),
     ("S21.G00.79.001/CCH-13", lambda r: edits(r, ("S21.G00.79.001", "23", 3), ("S21.G00.81.004", "0.00", 9))),
     ("S21.G00.81.001/CCH-17", lambda r: add_block(put(r, "S21.G00.81.001", "018", 1), "S21.G00.78.004", SMIC, 1)),
+    # a missing value (78.003, 78.004, 78.001 are mandatory: the structure checks report them) is not a value
+    # that breaks the control
+    ("S21.G00.78.004/CCH-11", lambda r: put(r, "S21.G00.78.004", None, 3)),
+    ("S21.G00.78.007/CCH-11", lambda r: edits(r, ("S21.G00.78.003", None), ("S21.G00.78.007", "CRM123"))),
+    ("S21.G00.79.005/CCH-11", lambda r: edits(r, ("S21.G00.78.003", None, 3), ("S21.G00.79.005", "CRM123"))),
+    ("S21.G00.81.006/CCH-11", lambda r: edits(r, ("S21.G00.78.003", None), ("S21.G00.81.006", "CRM123"))),
+    ("S21.G00.79.001/CCH-14", lambda r: edits(r, ("S21.G00.78.001", None, 3), ("S21.G00.79.001", "01"))),
 ]
 
 

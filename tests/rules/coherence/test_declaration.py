@@ -57,6 +57,8 @@ CASES = [
 PASSING = [
     ("S20.G00.05.003/CCH-11", lambda r: edits(r, ("S20.G00.05.001", "04"), ("S20.G00.05.003", "11"))),
     ("S20.G00.05.006/CCH-12", lambda r: edits(r, ("S20.G00.05.002", "03"), ("S20.G00.05.006", "050420251"))),
+    # « renseignée avec une valeur différente de 03 et 04 »: a missing type (mandatory) is not a different one
+    ("S20.G00.05.006/CCH-12", lambda r: edits(r, ("S20.G00.05.002", None), ("S20.G00.05.006", "050420251"))),
     ("S20.G00.05.011/CCH-11", with_s89),  # a mensuelle (no .011) may declare individus non salariés
     ("S20.G00.05.011/CCH-12", lambda r: put(r, "S20.G00.05.011", "03")),
     ("S20.G00.05.012/CCH-11", lambda r: edits(r, ("S20.G00.05.011", "02"), ("S20.G00.05.012", "53464097409712"))),

@@ -140,6 +140,9 @@ PASSING = [
     *[(code, WELL_FORMED["S21.G00.85 P24"]) for code, _m in CASES if code.startswith("S21.G00.85.01")],
     ("S21.G00.85.002/CCH-12", lambda r: places(r, place("LIEU01", "02", drop=("002",)))),
     ("S21.G00.85.012/CCH-11", lambda r: places(put(r, "S10.G00.00.006", "P24V01"), place())),
+    # a period without dates (82.003/82.004 are mandatory: the structure checks report them) is not judged
+    ("S21.G00.82.006/CCH-11", lambda r: etab(r, [(c, v) for c, v in cotisation("001", crm="CRM0001")
+                                                 if c not in ("S21.G00.82.003", "S21.G00.82.004")])),
 ]
 
 

@@ -78,6 +78,9 @@ PASSING = [
     ("S21.G00.63.001/CCH-13", lambda r: edits(r, ("S21.G00.62.002", "026"), ("S21.G00.63.001", "10"))),
     ("S21.G00.63.002/CCH-14", lambda r: put(r, "S21.G00.62.005", "14022025")),
     ("S21.G00.63.002/CCH-15", lambda r: second_notice(r, "16032025")),
+    # a contract without base old-age scheme (40.020 is mandatory) is not one "other than ENIM"
+    ("S21.G00.62.002/CCH-14", lambda r: contract(put(r, "S21.G00.62.002", "116"), "S21.G00.40.020", None)),
+    ("S21.G00.62.019/CCH-12", lambda r: contract(put(r, "S21.G00.62.019", "5.00"), "S21.G00.40.020", None)),
 ]
 
 

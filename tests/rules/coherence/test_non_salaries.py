@@ -181,6 +181,10 @@ PASSING = [(code, s89()) for code, _m in CASES] + [
     ("S89.G00.92.015/CCH-11", s89(("S89.G00.92.004", "01022025"), ("S89.G00.92.005", "28022025"),
                                   ("S89.G00.92.015", "CRM123"))),
     ("S89.G00.93.001/CCH-11", s89(("S89.G00.92.002", "23"))),
+    # missing values: no NIR (the non-salarié may have an NTT) has no year to compare (a guard: the nullable
+    # integers keep NA); a base without period end (92.005 is mandatory) is not judged
+    ("S89.G00.91.006/CCH-11", s89(("S89.G00.91.001", None), ("S89.G00.91.006", "01051986"))),
+    ("S89.G00.92.015/CCH-11", s89(("S89.G00.92.005", None), ("S89.G00.92.015", "CRM123"))),
     ("S89.G00.93.002/CCH-17", s89(("S20.G00.05.005", "01012025"), ("S89.G00.93.001", "122024"))),
     ("S89.G00.93.002/CCH-21", s89(("S89.G00.93.002", "04"), ("S89.G00.93.006", None), ("S89.G00.93.007", "0.00"))),
 ]

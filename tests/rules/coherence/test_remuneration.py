@@ -49,6 +49,11 @@ def second_versement(records, number: str | None) -> list:
     return fix_totals(records[:end] + copy + records[end:])
 
 
+def without(records, code: str) -> list:
+    """A copy without any line of rubrique ``code``."""
+    return fix_totals([r for r in records if r[0] != code])
+
+
 def prime(kind: str, contract: str = "CT000001", *extra) -> list:
     return [("S21.G00.52.001", kind), ("S21.G00.52.002", "100.00"), *extra, ("S21.G00.52.006", contract)]
 
@@ -161,6 +166,10 @@ PASSING = [
     ("S21.G00.53.003/CCH-13", lambda r: put(r, "S21.G00.53.002", "3250.00")),
     ("S21.G00.56.002/CCH-11", lambda r: in_versement(r, 0, COMPLETE_REGUL)),
     ("S21.G00.56.002/CCH-16", lambda r: in_versement(r, 0, COMPLETE_REGUL)),
+    # a missing amount (51.013, 56.007: mandatory, the structure checks report them) is not a non-zero one
+    ("S21.G00.51.001/CCH-11", lambda r: without(put(r, "S21.G00.40.001", "10032025"), "S21.G00.51.013")),
+    ("S21.G00.51.002/CCH-13", lambda r: without(put(r, "S21.G00.62.001", "10032025"), "S21.G00.51.013")),
+    ("S21.G00.56.002/CCH-27", lambda r: in_versement(r, 0, regul(("S21.G00.56.002", "04")))),
     ("S21.G00.58.002/CCH-13", lambda r: edits(r, ("S21.G00.58.001", "01032025"), ("S21.G00.58.002", "31032025"))),
 ]
 

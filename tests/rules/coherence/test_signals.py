@@ -128,6 +128,12 @@ PASSING = [
     ("S21.G00.40.005/SIG-20", lambda r: edits(r, ("S21.G00.40.004", "546d"), ("S21.G00.40.005", "546dN"))),
     ("S21.G00.78.001/SIG-23", lambda r: edits(r, ("S21.G00.78.005", "1", 4), ("S21.G00.81.004", "-5.00", 9))),
     ("S21.G00.79.001/SIG-19", lambda r: edits(r, ("S21.G00.79.001", "23"), ("S21.G00.79.004", "0.00"))),
+    # missing values are not values that break the control: two base 31 without affiliation id are not "the
+    # same affiliation"; a composant 23 without amount has no non-zero amount; no company postal code is not
+    # one outside the Pacific
+    ("S21.G00.78.001/SIG-23", lambda r: edits(r, ("S21.G00.78.005", None, 3), ("S21.G00.78.005", None, 4))),
+    ("S21.G00.79.001/SIG-19", lambda r: edits(r, ("S21.G00.79.001", "23"), ("S21.G00.79.004", None))),
+    ("S20.G00.05.010/SIG-11", lambda r: edits(r, ("S20.G00.05.010", "02"), ("S21.G00.06.005", None))),
 ]
 
 
