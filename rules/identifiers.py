@@ -228,11 +228,20 @@ _CHECKS = {
     "S89.G00.87.006/CSL-12": ("Date d'acquisition définitive du calendrier.", _date_check("S89.G00.87.006", False)),
     "S89.G00.89.005/CSL-11": ("Date d'acquisition des titres du calendrier.", _date_check("S89.G00.89.005", False)),
 }
-for _ntt, (_start, _space) in {"S21.G00.30.020": ("CSL-11", "CSL-12"), "S89.G00.67.002": ("CSL-11", "CSL-12"),
-                               "S89.G00.87.008": ("CSL-11", "CSL-12"), "S89.G00.88.009": ("CSL-11", "CSL-12"),
-                               "S89.G00.89.008": ("CSL-11", "CSL-12"), "S89.G00.91.021": ("CSL-11", "CSL-15")}.items():
-    _CHECKS[f"{_ntt}/{_start}"] = ("NTT commençant par 1 ou 2.", _ntt_start_check(_ntt))
-    _CHECKS[f"{_ntt}/{_space}"] = ("NTT sans espace.", _ntt_space_check(_ntt))
+_CHECKS.update({
+    "S21.G00.30.020/CSL-11": ("NTT commençant par 1 ou 2.", _ntt_start_check("S21.G00.30.020")),
+    "S21.G00.30.020/CSL-12": ("NTT sans espace.", _ntt_space_check("S21.G00.30.020")),
+    "S89.G00.67.002/CSL-11": ("NTT commençant par 1 ou 2.", _ntt_start_check("S89.G00.67.002")),
+    "S89.G00.67.002/CSL-12": ("NTT sans espace.", _ntt_space_check("S89.G00.67.002")),
+    "S89.G00.87.008/CSL-11": ("NTT commençant par 1 ou 2.", _ntt_start_check("S89.G00.87.008")),
+    "S89.G00.87.008/CSL-12": ("NTT sans espace.", _ntt_space_check("S89.G00.87.008")),
+    "S89.G00.88.009/CSL-11": ("NTT commençant par 1 ou 2.", _ntt_start_check("S89.G00.88.009")),
+    "S89.G00.88.009/CSL-12": ("NTT sans espace.", _ntt_space_check("S89.G00.88.009")),
+    "S89.G00.89.008/CSL-11": ("NTT commençant par 1 ou 2.", _ntt_start_check("S89.G00.89.008")),
+    "S89.G00.89.008/CSL-12": ("NTT sans espace.", _ntt_space_check("S89.G00.89.008")),
+    "S89.G00.91.021/CSL-11": ("NTT commençant par 1 ou 2.", _ntt_start_check("S89.G00.91.021")),
+    "S89.G00.91.021/CSL-15": ("NTT sans espace.", _ntt_space_check("S89.G00.91.021")),
+})
 
 for _code, (_description, _check) in _CHECKS.items():
     _test = f"{TEST}test_identifiers.py::test_control_fails"
@@ -270,7 +279,7 @@ def birth_department_consistent(nir: pd.Series, birth_date: pd.Series) -> np.nda
     return ~(corsica | twenty | ninety_six)
 
 
-@rule(f"{NIR}/CCH-11", scope="individu", test=f"{TEST}test_nir.py::test_nir_control_fails")
+@rule("S21.G00.30.001/CCH-11", scope="individu", test=f"{TEST}test_nir.py::test_nir_control_fails")
 def check_nir_department(ctx: Context) -> pd.DataFrame:
     """Département de naissance du NIR existant l'année de naissance (S21.G00.30.006)."""
     table, values, present = _column(ctx, NIR)
@@ -279,14 +288,14 @@ def check_nir_department(ctx: Context) -> pd.DataFrame:
     return _flag(table, NIR, present & ok & ~birth_department_consistent(values, births))
 
 
-@rule(f"{NIR}/CCH-13", scope="individu", test=f"{TEST}test_nir.py::test_nir_control_fails")
+@rule("S21.G00.30.001/CCH-13", scope="individu", test=f"{TEST}test_nir.py::test_nir_control_fails")
 def check_nir_placeholder(ctx: Context) -> pd.DataFrame:
     """NIR 1999999999999 et 2999999999999 interdits."""
     table, values, present = _column(ctx, NIR)
     return _flag(table, NIR, present & values.isin(PLACEHOLDER_NIRS).to_numpy(dtype=bool, na_value=False))
 
 
-@rule(f"{NIR}/CCH-16", scope="individu", test=f"{TEST}test_nir.py::test_nir_control_fails")
+@rule("S21.G00.30.001/CCH-16", scope="individu", test=f"{TEST}test_nir.py::test_nir_control_fails")
 def check_nir_trailing_nines(ctx: Context) -> pd.DataFrame:
     """NIR terminé par plus de cinq « 9 »."""
     table, values, present = _column(ctx, NIR)
@@ -308,19 +317,19 @@ def _duplicates(ctx: Context, code: str) -> pd.DataFrame:
     return found
 
 
-@rule(f"{NIR}/CCH-14", scope="declaration", test=f"{TEST}test_nir.py::test_nir_control_fails")
+@rule("S21.G00.30.001/CCH-14", scope="declaration", test=f"{TEST}test_nir.py::test_nir_control_fails")
 def check_nir_unique(ctx: Context) -> pd.DataFrame:
     """Un même NIR déclaré dans plusieurs blocs individu d'une déclaration (chaque répétition est signalée)."""
     return _duplicates(ctx, NIR)
 
 
-@rule(f"{NTT}/CCH-14", scope="declaration", test=f"{TEST}test_nir.py::test_nir_control_fails")
+@rule("S21.G00.30.020/CCH-14", scope="declaration", test=f"{TEST}test_nir.py::test_nir_control_fails")
 def check_ntt_unique(ctx: Context) -> pd.DataFrame:
     """Un même NTT déclaré deux fois dans une déclaration (chaque répétition est signalée)."""
     return _duplicates(ctx, NTT)
 
 
-@rule(f"{NTT}/CCH-12", scope="individu", test=f"{TEST}test_nir.py::test_nir_control_fails")
+@rule("S21.G00.30.020/CCH-12", scope="individu", test=f"{TEST}test_nir.py::test_nir_control_fails")
 def check_nir_or_ntt(ctx: Context) -> pd.DataFrame:
     """Individu sans NIR ni NTT."""
     table, nir, has_nir = _column(ctx, NIR)
@@ -330,7 +339,7 @@ def check_nir_or_ntt(ctx: Context) -> pd.DataFrame:
                          "rubrique": NTT, "value": None})
 
 
-@rule(f"{NTT}/CCH-13", scope="individu", test=f"{TEST}test_nir.py::test_nir_control_fails")
+@rule("S21.G00.30.020/CCH-13", scope="individu", test=f"{TEST}test_nir.py::test_nir_control_fails")
 def check_ntt_siren(ctx: Context) -> pd.DataFrame:
     """Caractères 2 à 10 du NTT égaux au SIREN de l'entreprise (S21.G00.06.001)."""
     table, values, present = _column(ctx, NTT)
@@ -350,13 +359,13 @@ def _amorcage_with_non_salarie(ctx: Context, code: str) -> pd.DataFrame:
     return _flag(table, code, present & in_scope)
 
 
-@rule(f"{NIR}/CCH-15", scope="declaration", test=f"{TEST}test_nir.py::test_amorcage_with_non_salarie")
+@rule("S21.G00.30.001/CCH-15", scope="declaration", test=f"{TEST}test_nir.py::test_amorcage_with_non_salarie")
 def check_amorcage_nir(ctx: Context) -> pd.DataFrame:
     """Signalement amorçage (08) : un individu avec NIR interdit un bloc S89.G00.91."""
     return _amorcage_with_non_salarie(ctx, NIR)
 
 
-@rule(f"{NTT}/CCH-15", scope="declaration", test=f"{TEST}test_nir.py::test_amorcage_with_non_salarie")
+@rule("S21.G00.30.020/CCH-15", scope="declaration", test=f"{TEST}test_nir.py::test_amorcage_with_non_salarie")
 def check_amorcage_ntt(ctx: Context) -> pd.DataFrame:
     """Signalement amorçage (08) : un individu avec NTT interdit un bloc S89.G00.91."""
     return _amorcage_with_non_salarie(ctx, NTT)

@@ -195,11 +195,12 @@ def _delegates(ctx: Context, code: str, organism_code: str, family: str) -> pd.D
 
 _DELEGATE_MESSAGE = ("Le code délégataire de gestion « {value} » est absent de la table {table} des délégataires "
                      "de l'organisme" + SNAPSHOT_NOTE)
-for _number, _family in (("11", "PREV"), ("12", "ASSU"), ("13", "MUT"), ("14", "OCI")):
+for _code, _family in (("S21.G00.20.008/CCH-11", "PREV"), ("S21.G00.20.008/CCH-12", "ASSU"),
+                      ("S21.G00.20.008/CCH-13", "MUT"), ("S21.G00.20.008/CCH-14", "OCI")):
     def _payment_delegates(ctx: Context, family: str = _family) -> pd.DataFrame:
         return _delegates(ctx, "S21.G00.20.008", "S21.G00.20.001", family)
     _payment_delegates.__name__ = f"check_payment_delegate_{_family.lower()}"
-    referential_rule(f"S21.G00.20.008/CCH-{_number}", tables=(DELEGATE_TABLES[_family],), scope="rubrique",
+    referential_rule(_code, tables=(DELEGATE_TABLES[_family],), scope="rubrique",
                      message=_DELEGATE_MESSAGE, test=f"{TEST}::test_unknown_payment_delegate")(_payment_delegates)
 
 

@@ -53,10 +53,14 @@ for _code, _rubrique, _value in [
     _contract_rule(_code, _rubrique, lambda ctx, t, _, r=_rubrique, v=_value: isin(t, r, [v]))
 
 # [FP] rubriques forbidden outside the public service (S21.G00.40.026 = 99).
-for _rubrique in ("052", "057", "058", "059", "060", "061", "062", "064", "065", "080"):
-    _contract_rule(f"S21.G00.40.{_rubrique}/CCH-11", f"S21.G00.40.{_rubrique}",
-                   lambda ctx, t, _, r=f"S21.G00.40.{_rubrique}": has(t, r) & isin(t, "S21.G00.40.026",
-                                                                                    [NOT_CONCERNED]),
+for _code, _rubrique in [
+        ("S21.G00.40.052/CCH-11", "S21.G00.40.052"), ("S21.G00.40.057/CCH-11", "S21.G00.40.057"),
+        ("S21.G00.40.058/CCH-11", "S21.G00.40.058"), ("S21.G00.40.059/CCH-11", "S21.G00.40.059"),
+        ("S21.G00.40.060/CCH-11", "S21.G00.40.060"), ("S21.G00.40.061/CCH-11", "S21.G00.40.061"),
+        ("S21.G00.40.062/CCH-11", "S21.G00.40.062"), ("S21.G00.40.064/CCH-11", "S21.G00.40.064"),
+        ("S21.G00.40.065/CCH-11", "S21.G00.40.065"), ("S21.G00.40.080/CCH-11", "S21.G00.40.080")]:
+    _contract_rule(_code, _rubrique,
+                   lambda ctx, t, _, r=_rubrique: has(t, r) & isin(t, "S21.G00.40.026", [NOT_CONCERNED]),
                    ("S21.G00.40.026",))
 
 # Public schemes (S21.G00.40.008) allowed only for some contract natures (S21.G00.40.007).

@@ -13,8 +13,7 @@ from ..identifiers import luhn_valid, siret_valid
 from ..registry import rule
 from .conditions import bad_address, birth_year
 from .conditions import of_declaration as declaration_rubrique
-from .remuneration import (CONTRAT, day, found, has, is_in, main_year, num, of_declaration, table, truth, txt,
-                           versions_with)
+from .remuneration import (CONTRAT, day, found, has, is_in, main_year, num, of_declaration, table, truth, txt)
 
 BANQUE, OETH, FISCAL, COTISATION, LIEU = "S21.G00.12", "S21.G00.13", "S21.G00.44", "S21.G00.82", "S21.G00.85"
 ADHESION = "S21.G00.15"
@@ -331,18 +330,21 @@ def _private_employer_iff(code: str):
     return check
 
 
-for _code in ("S21.G00.85.012", "S21.G00.85.013", "S21.G00.85.015", "S21.G00.85.016", "S21.G00.85.017"):
-    rule(f"{_code}/CCH-11", scope="block", norms=versions_with(_code), test=TEST)(_private_employer_iff(_code))
+for _code, _rubrique in [
+        ("S21.G00.85.012/CCH-11", "S21.G00.85.012"), ("S21.G00.85.013/CCH-11", "S21.G00.85.013"),
+        ("S21.G00.85.015/CCH-11", "S21.G00.85.015"), ("S21.G00.85.016/CCH-11", "S21.G00.85.016"),
+        ("S21.G00.85.017/CCH-11", "S21.G00.85.017")]:
+    rule(_code, scope="block", test=TEST)(_private_employer_iff(_rubrique))
 
 
-@rule("S21.G00.85.014/CCH-11", scope="block", norms=versions_with("S21.G00.85.014"), test=TEST)
+@rule("S21.G00.85.014/CCH-11", scope="block", test=TEST)
 def usage_name_only_for_private_employer(ctx):
     lieu, nature = _lieu(ctx)
     bad = truth(nature.notna()) & truth(nature != PRIVATE_EMPLOYER) & has(lieu, "S21.G00.85.014")
     return found(ctx, LIEU, lieu, bad, "S21.G00.85.014")
 
 
-@rule("S21.G00.85.016/CCH-12", scope="block", norms=versions_with("S21.G00.85.016"), test=TEST)
+@rule("S21.G00.85.016/CCH-12", scope="block", test=TEST)
 def private_employer_age(ctx):
     lieu = ctx.text(LIEU)
     if lieu.empty:

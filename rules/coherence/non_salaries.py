@@ -144,22 +144,37 @@ def _same_as_individu(block: str, code: str, what: str):
     return check
 
 
-_IDENTITY_RULES = {  # block: (NIR, NTT, number of the NTT-SIREN control, number of the same-NTT control)
-    RETRAITE_SUP: ("S89.G00.67.001", "S89.G00.67.002", "CCH-11", "CCH-12"),
-    ACTIONS: ("S89.G00.87.007", "S89.G00.87.008", "CCH-12", "CCH-13"),
-    OPTIONS: ("S89.G00.88.008", "S89.G00.88.009", "CCH-12", "CCH-13"),
-    BSPCE: ("S89.G00.89.007", "S89.G00.89.008", "CCH-12", "CCH-13"),
-}
-
-for _block, (_nir, _ntt, _siren_cch, _same_cch) in _IDENTITY_RULES.items():
-    rule(f"{_nir}/CCH-11", scope="block", test=TEST)(_nir_department(_block, _nir))
-    rule(f"{_nir}/CCH-12", scope="block", test=TEST)(_nir_placeholder(_block, _nir))
-    rule(f"{_nir}/CCH-13", scope="block", test=TEST)(_same_as_individu(_block, _nir, "nir"))
-    rule(f"{_nir}/CCH-14", scope="block", test=TEST)(_nir_or_ntt(_block, _nir, _ntt, _nir))
-    rule(f"{_nir}/CCH-15", scope="block", test=TEST)(_nir_trailing_nines(_block, _nir))
-    rule(f"{_ntt}/{_siren_cch}", scope="block", test=TEST)(_ntt_siren(_block, _ntt))
-    rule(f"{_ntt}/{_same_cch}", scope="block", test=TEST)(_same_as_individu(_block, _ntt, "ntt"))
-
+# The identity controls of the S89 beneficiaries, per block (NIR, then NTT).
+for _code, _build in [
+        ("S89.G00.67.001/CCH-11", lambda: _nir_department(RETRAITE_SUP, "S89.G00.67.001")),
+        ("S89.G00.67.001/CCH-12", lambda: _nir_placeholder(RETRAITE_SUP, "S89.G00.67.001")),
+        ("S89.G00.67.001/CCH-13", lambda: _same_as_individu(RETRAITE_SUP, "S89.G00.67.001", "nir")),
+        ("S89.G00.67.001/CCH-14", lambda: _nir_or_ntt(RETRAITE_SUP, "S89.G00.67.001", "S89.G00.67.002", "S89.G00.67.001")),
+        ("S89.G00.67.001/CCH-15", lambda: _nir_trailing_nines(RETRAITE_SUP, "S89.G00.67.001")),
+        ("S89.G00.67.002/CCH-11", lambda: _ntt_siren(RETRAITE_SUP, "S89.G00.67.002")),
+        ("S89.G00.67.002/CCH-12", lambda: _same_as_individu(RETRAITE_SUP, "S89.G00.67.002", "ntt")),
+        ("S89.G00.87.007/CCH-11", lambda: _nir_department(ACTIONS, "S89.G00.87.007")),
+        ("S89.G00.87.007/CCH-12", lambda: _nir_placeholder(ACTIONS, "S89.G00.87.007")),
+        ("S89.G00.87.007/CCH-13", lambda: _same_as_individu(ACTIONS, "S89.G00.87.007", "nir")),
+        ("S89.G00.87.007/CCH-14", lambda: _nir_or_ntt(ACTIONS, "S89.G00.87.007", "S89.G00.87.008", "S89.G00.87.007")),
+        ("S89.G00.87.007/CCH-15", lambda: _nir_trailing_nines(ACTIONS, "S89.G00.87.007")),
+        ("S89.G00.87.008/CCH-12", lambda: _ntt_siren(ACTIONS, "S89.G00.87.008")),
+        ("S89.G00.87.008/CCH-13", lambda: _same_as_individu(ACTIONS, "S89.G00.87.008", "ntt")),
+        ("S89.G00.88.008/CCH-11", lambda: _nir_department(OPTIONS, "S89.G00.88.008")),
+        ("S89.G00.88.008/CCH-12", lambda: _nir_placeholder(OPTIONS, "S89.G00.88.008")),
+        ("S89.G00.88.008/CCH-13", lambda: _same_as_individu(OPTIONS, "S89.G00.88.008", "nir")),
+        ("S89.G00.88.008/CCH-14", lambda: _nir_or_ntt(OPTIONS, "S89.G00.88.008", "S89.G00.88.009", "S89.G00.88.008")),
+        ("S89.G00.88.008/CCH-15", lambda: _nir_trailing_nines(OPTIONS, "S89.G00.88.008")),
+        ("S89.G00.88.009/CCH-12", lambda: _ntt_siren(OPTIONS, "S89.G00.88.009")),
+        ("S89.G00.88.009/CCH-13", lambda: _same_as_individu(OPTIONS, "S89.G00.88.009", "ntt")),
+        ("S89.G00.89.007/CCH-11", lambda: _nir_department(BSPCE, "S89.G00.89.007")),
+        ("S89.G00.89.007/CCH-12", lambda: _nir_placeholder(BSPCE, "S89.G00.89.007")),
+        ("S89.G00.89.007/CCH-13", lambda: _same_as_individu(BSPCE, "S89.G00.89.007", "nir")),
+        ("S89.G00.89.007/CCH-14", lambda: _nir_or_ntt(BSPCE, "S89.G00.89.007", "S89.G00.89.008", "S89.G00.89.007")),
+        ("S89.G00.89.007/CCH-15", lambda: _nir_trailing_nines(BSPCE, "S89.G00.89.007")),
+        ("S89.G00.89.008/CCH-12", lambda: _ntt_siren(BSPCE, "S89.G00.89.008")),
+        ("S89.G00.89.008/CCH-13", lambda: _same_as_individu(BSPCE, "S89.G00.89.008", "ntt"))]:
+    rule(_code, scope="block", test=TEST)(_build())
 
 def _vintage_after_main_year(block: str, code: str):
     """Millésime de rattachement later than the year of the main month (S20.G00.05.005)."""
@@ -285,11 +300,11 @@ rule("S89.G00.88.007/CCH-11", scope="block", test=TEST)(_in_acquisition(OPTIONS,
 
 NS_NIR, NS_BIRTH, NS_NTT = "S89.G00.91.001", "S89.G00.91.006", "S89.G00.91.021"
 
-rule(f"{NS_NIR}/CCH-11", scope="block", test=TEST)(_nir_department(NON_SALARIE, NS_NIR, NS_BIRTH))
-rule(f"{NS_NIR}/CCH-12", scope="block", test=TEST)(_nir_placeholder(NON_SALARIE, NS_NIR))
-rule(f"{NS_NIR}/CCH-15", scope="block", test=TEST)(_nir_trailing_nines(NON_SALARIE, NS_NIR))
-rule(f"{NS_NTT}/CCH-12", scope="block", test=TEST)(_nir_or_ntt(NON_SALARIE, NS_NIR, NS_NTT, NS_NTT))
-rule(f"{NS_NTT}/CCH-13", scope="block", test=TEST)(_ntt_siren(NON_SALARIE, NS_NTT))
+rule("S89.G00.91.001/CCH-11", scope="block", test=TEST)(_nir_department(NON_SALARIE, NS_NIR, NS_BIRTH))
+rule("S89.G00.91.001/CCH-12", scope="block", test=TEST)(_nir_placeholder(NON_SALARIE, NS_NIR))
+rule("S89.G00.91.001/CCH-15", scope="block", test=TEST)(_nir_trailing_nines(NON_SALARIE, NS_NIR))
+rule("S89.G00.91.021/CCH-12", scope="block", test=TEST)(_nir_or_ntt(NON_SALARIE, NS_NIR, NS_NTT, NS_NTT))
+rule("S89.G00.91.021/CCH-13", scope="block", test=TEST)(_ntt_siren(NON_SALARIE, NS_NTT))
 
 
 def _unique_in_declaration(code: str):
@@ -302,8 +317,8 @@ def _unique_in_declaration(code: str):
     return check
 
 
-rule(f"{NS_NIR}/CCH-13", scope="block", test=TEST)(_unique_in_declaration(NS_NIR))
-rule(f"{NS_NTT}/CCH-14", scope="block", test=TEST)(_unique_in_declaration(NS_NTT))
+rule("S89.G00.91.001/CCH-13", scope="block", test=TEST)(_unique_in_declaration(NS_NIR))
+rule("S89.G00.91.021/CCH-14", scope="block", test=TEST)(_unique_in_declaration(NS_NTT))
 
 
 def _amorcage_with_individu(code: str):
@@ -318,8 +333,8 @@ def _amorcage_with_individu(code: str):
     return check
 
 
-rule(f"{NS_NIR}/CCH-14", scope="block", test=TEST)(_amorcage_with_individu(NS_NIR))
-rule(f"{NS_NTT}/CCH-15", scope="block", test=TEST)(_amorcage_with_individu(NS_NTT))
+rule("S89.G00.91.001/CCH-14", scope="block", test=TEST)(_amorcage_with_individu(NS_NIR))
+rule("S89.G00.91.021/CCH-15", scope="block", test=TEST)(_amorcage_with_individu(NS_NTT))
 
 
 def _birth_year(frame: pd.DataFrame) -> pd.Series:
@@ -469,10 +484,12 @@ def _iff_uncapped(code: str):
     return check
 
 
-for _code, _cch in (("S89.G00.92.006", "CCH-12"), ("S89.G00.92.007", "CCH-11"), ("S89.G00.92.008", "CCH-12"),
-                    ("S89.G00.92.010", "CCH-12"), ("S89.G00.92.013", "CCH-11"), ("S89.G00.92.016", "CCH-11"),
-                    ("S89.G00.92.017", "CCH-11")):
-    rule(f"{_code}/{_cch}", scope="block", test=TEST)(_iff_uncapped(_code))
+for _code, _rubrique in [
+        ("S89.G00.92.006/CCH-12", "S89.G00.92.006"), ("S89.G00.92.007/CCH-11", "S89.G00.92.007"),
+        ("S89.G00.92.008/CCH-12", "S89.G00.92.008"), ("S89.G00.92.010/CCH-12", "S89.G00.92.010"),
+        ("S89.G00.92.013/CCH-11", "S89.G00.92.013"), ("S89.G00.92.016/CCH-11", "S89.G00.92.016"),
+        ("S89.G00.92.017/CCH-11", "S89.G00.92.017")]:
+    rule(_code, scope="block", test=TEST)(_iff_uncapped(_rubrique))
 
 
 @rule("S89.G00.92.008/CCH-11", scope="block", test=TEST)

@@ -7,14 +7,12 @@ and how a masked selection of rows becomes the findings table the engine reads.
 """
 from __future__ import annotations
 
-from functools import cache
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dsn_parser.catalog import available_versions, load_catalog
 
 from ..registry import rule
 
@@ -25,12 +23,6 @@ CANCELLED_END = "099"
 
 # ---------------------------------------------------------------------------------------------------------
 # Row context shared by the part-C coherence modules
-
-
-@cache
-def versions_with(code: str) -> frozenset[str]:
-    """The shipped norm versions whose catalog has rubrique ``code`` (for rules on rubriques that come and go)."""
-    return frozenset(v for v in available_versions() if code in load_catalog(v).rubriques)
 
 
 def col(frame: pd.DataFrame, code: str) -> pd.Series:
@@ -280,7 +272,7 @@ def payment_after_next_month(ctx):
                  "S21.G00.50.001")
 
 
-@rule("S21.G00.50.001/CCH-14", scope="block", norms=versions_with("S21.G00.58.003"), test=TEST + "test_fails")
+@rule("S21.G00.50.001/CCH-14", scope="block", test=TEST + "test_fails")
 def net_social_current_month(ctx):
     versement = ctx.table(VERSEMENT)
     paid = day(versement, "S21.G00.50.001")
@@ -291,7 +283,7 @@ def net_social_current_month(ctx):
                  & ~shifted & _net_social_missing(ctx, versement), "S21.G00.50.001")
 
 
-@rule("S21.G00.50.001/CCH-15", scope="block", norms=versions_with("S21.G00.58.003"), test=TEST + "test_fails")
+@rule("S21.G00.50.001/CCH-15", scope="block", test=TEST + "test_fails")
 def net_social_shifted_pay(ctx):
     versement = ctx.table(VERSEMENT)
     late = truth(day(versement, "S21.G00.50.001") > of_declaration(ctx, versement, "month_end"))

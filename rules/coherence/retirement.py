@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..registry import rule
-from .remuneration import (by_contract_id, by_id, day, found, later_duplicates, of_declaration, table, truth, txt,
-                           versions_with)
+from .remuneration import (by_contract_id, by_id, day, found, later_duplicates, of_declaration, table, truth, txt)
 
 RETRAITE, A_TORT, PERIODE_A_TORT, BASE_A_TORT = "S21.G00.71", "S21.G00.72", "S21.G00.83", "S21.G00.84"
 NO_SCHEME, AGIRC_ARRCO, IRCANTEC = "90000", "RETC", "IRCANTEC"
@@ -70,7 +69,7 @@ def wrong_scheme_differs_from_scheme(ctx):
     return found(ctx, A_TORT, wrong, same, "S21.G00.72.001")
 
 
-@rule("S21.G00.72.002/CCH-11", scope="block", norms=versions_with("S21.G00.72.002"), test=TEST)
+@rule("S21.G00.72.002/CCH-11", scope="block", test=TEST)
 def wrong_membership_differs_from_membership(ctx):
     wrong = table(ctx, A_TORT)
     if wrong.empty:

@@ -9,7 +9,7 @@ from ..registry import rule
 from .conditions import model_allows
 from .remuneration import (CONTRAT, ETABLISSEMENT, MENSUELLES, REQUIRED_TYPES, by_contract_id, by_id,
                            contract_by_number, contract_end, day, found, has, is_in, later_duplicates, missing_child,
-                           nature_in, nonzero, num, of_declaration, table, truth, txt, versions_with)
+                           nature_in, nonzero, num, of_declaration, table, truth, txt)
 
 TEST = "tests/rules/coherence/test_signals.py::"
 
@@ -189,14 +189,14 @@ def crpcen_base_regime_without_complementary(ctx):
                  "S21.G00.71.002")
 
 
-@rule("S21.G00.71.003/SIG-11", scope="block", norms=versions_with("S21.G00.71.003"), test=TEST + "test_fails")
+@rule("S21.G00.71.003/SIG-11", scope="block", test=TEST + "test_fails")
 def ircantec_employer_reference(ctx):
     pension = ctx.table("S21.G00.71")
     return found(ctx, "S21.G00.71", pension, is_in(pension, "S21.G00.71.002", ["IRCANTEC"])
                  != has(pension, "S21.G00.71.003"), "S21.G00.71.003")
 
 
-@rule("S21.G00.72.002/SIG-12", scope="block", norms=versions_with("S21.G00.72.002"), test=TEST + "test_fails")
+@rule("S21.G00.72.002/SIG-12", scope="block", test=TEST + "test_fails")
 def wrong_ircantec_employer_reference(ctx):
     wrong = table(ctx, "S21.G00.72")
     return found(ctx, "S21.G00.72", wrong, is_in(wrong, "S21.G00.72.001", ["IRCANTEC"]) != has(wrong, "S21.G00.72.002"),
