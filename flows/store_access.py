@@ -4,6 +4,7 @@ Plain functions over ids and dates (no Prefect here), so flows and tests share t
 """
 from __future__ import annotations
 
+import errno
 import os
 from collections import Counter
 from collections.abc import Iterator
@@ -30,8 +31,11 @@ def resolve_url(db_url: str | None) -> str:
 
 
 def is_transient(error: BaseException | object) -> bool:
-    """True for store errors worth retrying: DuckDB file locked by another writer, database connection lost."""
+    """True for errors worth retrying: DuckDB file locked by another writer, database connection lost or disk
+    full (database or archive)."""
     if isinstance(error, (StoreBusyError, sa.exc.OperationalError)):
+        return True
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
         return True
     return isinstance(error, duckdb.Error) and "lock" in str(error).lower()
 

@@ -1,15 +1,21 @@
 """Ingestion of one DSN file: archive it, read and validate it, then store everything in one transaction.
 
 Order of work: the raw file goes to the content-addressed archive first; a file already stored (same
-SHA-256) is a duplicate; an unreadable file is stored as a rejected submission; otherwise the parsed blocks,
-declarations and anomalies are built in memory, then written in one transaction with the submission row,
-and the derived tables (declaration states, employees, employee months) are derived from the stored rows in
-that same transaction (:mod:`pipeline.derived`), so a submission is visible complete or not at all. The
-unique SHA-256 of ``submissions`` settles races between processes: the loser gets an integrity error and
-reports a duplicate.
+SHA-256) is a duplicate; what is read is the archived copy, the very bytes that were hashed, so a file
+changed meanwhile cannot be stored under the digest of other bytes; an unreadable file is stored as a
+rejected submission; otherwise the parsed blocks, declarations and anomalies are built in memory, then
+written in one transaction with the submission row, and the derived tables (declaration states, employees,
+employee months) are derived from the stored rows in that same transaction (:mod:`pipeline.derived`), so a
+submission is visible complete or not at all. The unique SHA-256 of ``submissions`` settles races between
+processes: the loser gets an integrity error and reports a duplicate.
+
+A fault of the archive or of the store (disk full, DuckDB file locked beyond the wait, database unreachable)
+raises and leaves nothing of the file in the store, so a later run completes it; :func:`fault_reason` says
+it in one French line for the batch commands.
 """
 from __future__ import annotations
 
+import errno
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,7 +34,7 @@ from rules.anomaly import SEVERITIES
 
 from .archive import DEFAULT_ARCHIVE, archive_file
 from .derived import derive
-from .store import DEFAULT_URL, make_engine, migrate
+from .store import DEFAULT_URL, StoreBusyError, make_engine, migrate
 from .store.bulk import bulk_insert
 from .store.schema import BLOCK_TABLES, anomalies, column_name, declarations, envois, submissions
 
@@ -45,14 +51,47 @@ class IngestResult:
     path: str
     sha256: str
     submission_id: str | None
-    status: str  # loaded, duplicate or rejected
+    status: str  # loaded, duplicate, rejected, or failed (nothing stored: a fault of the archive or store)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SEVERITIES, 0))
     error: str | None = None
+    complete: bool = True  # False when not stored, or when a rule could not run on the file
 
     def as_dict(self) -> dict:
-        """The JSON form printed by ``dsn ingest --format json``."""
-        return {"path": self.path, "sha256": self.sha256, "submission_id": self.submission_id,
-                "status": self.status, "anomalies": dict(self.counts)}
+        """The JSON form printed by ``dsn ingest --format json`` (``error`` only when there is one)."""
+        result = {"path": self.path, "sha256": self.sha256, "submission_id": self.submission_id,
+                  "status": self.status, "anomalies": dict(self.counts)}
+        if self.error:
+            result["error"] = self.error
+        return result
+
+    @classmethod
+    def failed(cls, path: str | Path, err: BaseException) -> IngestResult:
+        """The result of a file kept out of the store by ``err``."""
+        return cls(str(path), "", None, "failed", error=fault_reason(err), complete=False)
+
+
+_FULL = {errno.ENOSPC, errno.EDQUOT}
+
+
+def fault_reason(err: BaseException) -> str:
+    """One French line saying why a file could not be stored (a later run stores it)."""
+    if isinstance(err, StoreBusyError):
+        return _one_line(str(err))
+    if isinstance(err, OSError):
+        where = f" ({err.filename})" if err.filename else ""
+        if err.errno in _FULL:
+            return f"espace disque insuffisant{where} : fichier non stocké, à relancer"
+        return f"erreur d'écriture ou de lecture{where} : {err.strerror or err} ; fichier non stocké, à relancer"
+    if isinstance(err, sa.exc.OperationalError):
+        cause = _one_line(str(err.orig))
+        if "no space left" in cause.lower() or getattr(err.orig, "sqlstate", None) == "53100":
+            return f"espace disque insuffisant pour la base : fichier non stocké, à relancer ({cause})"
+        return f"base de données indisponible : fichier non stocké, à relancer ({cause})"
+    return f"erreur interne ({type(err).__name__}) : {_one_line(str(err))} ; fichier non stocké"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:500]
 
 
 def store_engine(url: str | sa.Engine = DEFAULT_URL) -> sa.Engine:
@@ -95,17 +134,23 @@ def ingest_path(path: str | Path, url: str | sa.Engine = DEFAULT_URL, source: st
            "archive_path": str(archived.path)}
     options = options or ValidationOptions()
     try:
-        parsed = read_dsn(path, norm=options.norm)
+        parsed = read_dsn(archived.path, norm=options.norm)
     except UnreadableFileError as err:
         row.update(status="rejected", error=err.reason)
         return _store(engine, path, row, None)
+    parsed.path = path  # anomalies name the file received; its bytes are the archived ones
     report = validate(parsed, options)
     counts = Counter(a.severity for a in report.anomalies)
     row.update(status="loaded", form=parsed.form, encoding=parsed.encoding, norm=parsed.norm,
                rubriques=parsed.rubrique_count,
                **{f"anomalies_{s}": counts.get(s, 0) for s in SEVERITIES})
     content = SubmissionContent.build(parsed, report.frame(), row["id"], received_at)
-    return _store(engine, path, row, content)
+    result = _store(engine, path, row, content)
+    if not report.complete and result.status == "loaded":
+        result.complete = False
+        result.error = (f"contrôle incomplet : {len(report.failed)} règle(s) n'ont pas pu s'exécuter "
+                        f"({', '.join(report.failed)})")
+    return result
 
 
 def _existing(conn: sa.Connection, sha256: str):

@@ -1,4 +1,9 @@
-"""``dsn ingest PATH… [--db URL] [--format text|json] [--quiet]``: archive, validate and store DSN files."""
+"""``dsn ingest PATH… [--db URL] [--format text|json] [--quiet]``: archive, validate and store DSN files.
+
+Exit status, the worst of the files: 0 every file accepted, 1 a blocking anomaly, 2 an unreadable or missing
+file, 3 incomplete (a file not stored because of a fault of the archive or the store — run again to complete
+it — or a rule that could not run on a file).
+"""
 from __future__ import annotations
 
 import json
@@ -10,7 +15,7 @@ from pipeline.archive import DEFAULT_ARCHIVE
 from pipeline.ingest import IngestResult, ingest_path
 from pipeline.store import DEFAULT_URL
 
-EXIT_OK, EXIT_REJECTED = 0, 2
+EXIT_OK, EXIT_BLOCKING, EXIT_REJECTED, EXIT_INCOMPLETE = 0, 1, 2, 3
 DSN_SUFFIXES = {".dsn", ".xml", ".txt"}
 
 
@@ -61,6 +66,8 @@ class Progress:
 
 def format_text(result: IngestResult) -> str:
     """One human line per file."""
+    if result.status == "failed":
+        return f"{result.path}: failed (non stocké) : {result.error}"
     counts = result.counts
     line = (f"{result.path}: {result.status} (soumission {result.submission_id or '-'}, "
             f"{counts['blocking']} bloquante(s), {counts['warning']} avertissement(s), {counts['info']} info(s))")
@@ -69,16 +76,31 @@ def format_text(result: IngestResult) -> str:
 
 def ingest_all(files: list[Path], db: str, archive: Path, source: str, uploader: str | None,
                quiet: bool) -> list[IngestResult]:
-    """Ingest ``files`` in order with a progress bar; a missing file is a rejected result, not a crash."""
+    """Ingest ``files`` in order with a progress bar; a missing file is a rejected result, and a file the
+    archive or the store could not take is a failed one: the batch goes on."""
     progress = Progress(len(files), quiet)
     results = []
     for path in files:
         if not path.is_file():
             results.append(IngestResult(str(path), "", None, "rejected", error="fichier introuvable"))
         else:
-            results.append(ingest_path(path, db, source=source, uploader=uploader, archive_root=archive))
+            try:
+                results.append(ingest_path(path, db, source=source, uploader=uploader, archive_root=archive))
+            except Exception as err:  # disk full, store locked or unreachable…: this file's result
+                results.append(IngestResult.failed(path, err))
         progress.step(path.name)
     return results
+
+
+def exit_status(results: list[IngestResult]) -> int:
+    """The worst status of the files (see the module docstring)."""
+    def of(result: IngestResult) -> int:
+        if result.status == "failed" or not result.complete:
+            return EXIT_INCOMPLETE
+        if result.status == "rejected":
+            return EXIT_REJECTED
+        return EXIT_BLOCKING if result.counts["blocking"] else EXIT_OK
+    return max(map(of, results), default=EXIT_OK)
 
 
 def run(args) -> int:
@@ -88,4 +110,4 @@ def run(args) -> int:
     else:
         for result in results:
             print(format_text(result))
-    return EXIT_REJECTED if any(r.status == "rejected" for r in results) else EXIT_OK
+    return exit_status(results)

@@ -1,4 +1,7 @@
-"""``dsn run [DIR] [--db URL]``: the main job — ingest and validate every DSN file of a folder into the store."""
+"""``dsn run [DIR] [--db URL]``: the main job — ingest and validate every DSN file of a folder into the store.
+
+Exit status as ``dsn ingest``: 0, 1 blocking anomaly, 2 unreadable file or no such folder, 3 incomplete.
+"""
 from __future__ import annotations
 
 from collections import Counter
@@ -7,7 +10,7 @@ from pathlib import Path
 from pipeline.archive import DEFAULT_ARCHIVE
 from pipeline.store import DEFAULT_URL
 
-from .ingest_command import expand, format_text, ingest_all
+from .ingest_command import EXIT_REJECTED, exit_status, expand, format_text, ingest_all
 
 DEFAULT_SAMPLES = Path("data/samples")
 
@@ -24,7 +27,7 @@ def register(sub) -> None:
 def run(args) -> int:
     if not args.directory.is_dir():
         print(f"{args.directory}: dossier introuvable")
-        return 2
+        return EXIT_REJECTED
     results = ingest_all(expand([args.directory]), args.db, args.archive, "run", None, args.quiet)
     for result in results:
         print(format_text(result))
@@ -33,7 +36,8 @@ def run(args) -> int:
     for result in results:
         anomalies.update(result.counts)
     print(f"{len(results)} fichier(s) traité(s) dans {args.directory} → {args.db} : "
-          f"{statuses['loaded']} stocké(s), {statuses['duplicate']} doublon(s), {statuses['rejected']} rejeté(s) ; "
+          f"{statuses['loaded']} stocké(s), {statuses['duplicate']} doublon(s), {statuses['rejected']} rejeté(s), "
+          f"{statuses['failed']} en échec ; "
           f"anomalies : {anomalies['blocking']} bloquante(s), {anomalies['warning']} avertissement(s), "
           f"{anomalies['info']} info(s)")
-    return 2 if statuses["rejected"] else 0
+    return exit_status(results)

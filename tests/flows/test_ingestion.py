@@ -1,10 +1,12 @@
-"""Ingestion flows: drop-folder file selection, archive/quarantine with reports, retries, end-to-end runs."""
+"""Ingestion flows: archive/quarantine with reports, retries, end-to-end runs of a hostile drop folder.
+
+Which files of a drop folder are taken is tested without Prefect in ``tests/pipeline/test_drop_folder.py``.
+"""
 from __future__ import annotations
 
+import errno
 import json
 import os
-import threading
-import time
 from pathlib import Path
 
 import duckdb
@@ -13,8 +15,7 @@ import sqlalchemy as sa
 from prefect.states import Failed
 
 import flows.ingestion as ingestion
-from flows.ingestion import (_retry_on_transient, candidates, file_away, ingest_file, ingest_folder, ingest_submission,
-                             stable_files)
+from flows.ingestion import _retry_on_transient, file_away, ingest_file, ingest_folder, ingest_submission
 from pipeline.store import StoreBusyError, make_engine
 from pipeline.store.schema import anomalies, submissions
 
@@ -30,34 +31,6 @@ def stored(url: str, table=submissions) -> list[dict]:
 
 def report_of(path: str | Path) -> dict:
     return json.loads(Path(f"{path}.report.json").read_text(encoding="utf-8"))
-
-
-def test_candidates_skip_partial_hidden_and_folders_in_arrival_order(tmp_path):
-    for name in ("b.dsn", "a.xml", "c.dsn.part", "d.tmp", ".e.dsn", "z.dsn"):
-        (tmp_path / name).write_text("x")
-    os.utime(tmp_path / "z.dsn", ns=(1_000_000_000, 1_000_000_000))
-    (tmp_path / "archive").mkdir()
-    assert [p.name for p in candidates(tmp_path)][0] == "z.dsn"
-    assert sorted(p.name for p in candidates(tmp_path)) == ["a.xml", "b.dsn", "z.dsn"]
-
-
-def test_stable_files_leave_a_file_still_being_written(tmp_path):
-    (tmp_path / "done.dsn").write_text("S10.G00.00.001,'x'\n")
-    growing = tmp_path / "growing.dsn"
-    growing.write_text("S10.G00.00.001,'x'\n")
-
-    def append():
-        for _ in range(5):
-            time.sleep(0.05)
-            with growing.open("a") as handle:
-                handle.write("S10.G00.00.002,'y'\n")
-
-    writer = threading.Thread(target=append)
-    writer.start()
-    taken = stable_files(tmp_path, settle_seconds=0.5)
-    writer.join()
-    assert [p.name for p in taken] == ["done.dsn"]
-    assert [p.name for p in stable_files(tmp_path, settle_seconds=0.1)] == ["done.dsn", "growing.dsn"]
 
 
 def test_ingest_file_task_loads_once_then_reports_duplicate(tmp_path, write_month, db_url):
@@ -117,6 +90,8 @@ def test_failure_outside_the_store_quarantines_without_submission(tmp_path):
     (sa.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection")), True),
     (duckdb.IOException('Could not set lock on file "x.duckdb": Conflicting lock is held'), True),
     (duckdb.ConversionException("bad value"), False),
+    (OSError(errno.ENOSPC, "No space left on device"), True),
+    (PermissionError(errno.EACCES, "Permission denied"), False),
     (ValueError("bad data"), False),
 ])
 def test_retry_condition_only_for_transient_store_errors(error, retried):
@@ -183,3 +158,47 @@ def test_folder_flow_body_leaves_files_when_the_store_stays_locked(prefect_serve
     assert len(calls) == 1 + len(ingestion.RETRY_DELAYS)
     assert (tmp_path / "jan.dsn").exists()
     assert not (tmp_path / "quarantine").exists()
+
+
+def test_folder_flow_survives_a_hostile_drop_folder(prefect_server, monkeypatch, tmp_path, write_month, db_url):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    stalled = write_month(drop / "stalled.dsn", 0)
+    complete = stalled.read_bytes()
+    stalled.write_bytes(complete[:len(complete) // 2])  # an upload that stopped half-way
+    outside = write_month(tmp_path / "outside.dsn", 1)
+    (drop / "link.dsn").symlink_to(outside)  # a link out of the folder
+    long_name = "m" * 240 + ".dsn"
+    write_month(drop / long_name, 2)
+    write_month(drop / ".hidden.dsn", 3)
+    for index, name in enumerate(("bad.dsn", "good1.dsn", "good2.dsn")):
+        write_month(drop / name, 3 + index)
+        os.utime(drop / name, (1_000_000_000 + index, 1_000_000_000 + index))  # bad arrives first
+    real = ingestion.ingest_path
+
+    def ingest(path, url, **kwargs):
+        if Path(path).name == "bad.dsn":
+            raise ValueError("boom")
+        return real(path, url, **kwargs)
+    monkeypatch.setattr(ingestion, "ingest_path", ingest)
+
+    state = ingest_folder(str(drop), db_url, settle_seconds=0.2, return_state=True)
+
+    assert state.is_failed() and "bad.dsn" in str(state.result(raise_on_failure=False))
+    reports = {p.name.removesuffix(".report.json"): json.loads(p.read_text(encoding="utf-8"))
+               for p in drop.glob("*/*.report.json")}
+    statuses = {Path(r["path"]).name: (Path(r["archived_as"]).parent.name, r["status"]) for r in reports.values()}
+    assert statuses == {"bad.dsn": ("quarantine", "failed"), "good1.dsn": ("archive", "loaded"),
+                        "good2.dsn": ("archive", "loaded"), long_name: ("archive", "loaded"),
+                        "link.dsn": ("quarantine", "refused")}
+    assert "ValueError" in reports["bad.dsn"]["error"] and "\n" not in reports["bad.dsn"]["error"]
+    assert (drop / "quarantine" / "link.dsn").is_symlink()
+    assert sorted(p.name for p in drop.iterdir() if p.is_file()) == [".hidden.dsn", "stalled.dsn"]
+    assert sorted(s["filename"] for s in stored(db_url)) == sorted(
+        str(drop / n) for n in ("good1.dsn", "good2.dsn", long_name))  # nothing of the link, nor of half a file
+
+    monkeypatch.setattr(ingestion, "ingest_path", real)
+    stalled.write_bytes(complete)  # the upload resumes and ends
+    outcomes = ingest_folder(str(drop), db_url, settle_seconds=0.2)
+    assert {Path(o["path"]).name: o["status"] for o in outcomes} == {".hidden.dsn": "ignored",
+                                                                      "stalled.dsn": "loaded"}

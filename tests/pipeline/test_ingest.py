@@ -2,11 +2,19 @@
 anomalies read back."""
 from __future__ import annotations
 
+import errno
+import hashlib
+import os
 import stat
+import time
 from datetime import date, datetime
 
 import pandas as pd
+import pytest
 import sqlalchemy as sa
+
+import pipeline.archive as archive
+import pipeline.ingest as ingest
 
 from dsn_parser import read_dsn
 from dsn_parser.generator.envelope import declaration_id
@@ -156,3 +164,56 @@ def test_stored_anomalies_read_back_as_the_shared_table(store_url, archive_root,
         stored = stored_anomalies(conn, result.submission_id)
     assert "CSL00" in set(stored["code"])
     pd.testing.assert_frame_equal(stored, expected)
+
+
+def test_a_file_changed_after_archiving_is_stored_as_archived(store_url, archive_root, company, tmp_path, monkeypatch):
+    path = _write(company, JAN, tmp_path, "m.dsn")
+    archived_bytes = path.read_bytes()
+    other = _write(company, FEB, tmp_path, "feb.dsn").read_bytes()
+    real = ingest.archive_file
+
+    def archive_then_change(source, root):
+        archived = real(source, root)
+        source.write_bytes(other)  # the sender rewrites the file between hashing and reading
+        return archived
+    monkeypatch.setattr(ingest, "archive_file", archive_then_change)
+
+    result = ingest_path(path, store_url, archive_root=archive_root)
+
+    assert result.status == "loaded" and result.sha256 == sha256_of_bytes(archived_bytes)
+    assert archive_path(result.sha256, archive_root).read_bytes() == archived_bytes
+    with store_engine(store_url).connect() as conn:
+        assert conn.execute(sa.select(declarations.c.month)).scalars().all() == [JAN]
+        assert conn.execute(sa.select(submissions.c.filename)).scalars().all() == [str(path)]
+        files = set(conn.execute(sa.select(anomalies.c.file)).scalars())
+    assert files <= {str(path)}
+    monkeypatch.setattr(ingest, "archive_file", real)
+    assert ingest_path(path, store_url, archive_root=archive_root).status == "loaded"  # the new bytes: not a duplicate
+
+
+def sha256_of_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_temporary_files_are_removed_on_failure_and_when_stale(tmp_path, monkeypatch):
+    root = tmp_path / "arch"
+    root.mkdir()
+    stale, fresh = root / ".incoming-killed", root / ".incoming-live"
+    stale.write_bytes(b"half a file")
+    fresh.write_bytes(b"being copied")
+    old = time.time() - archive.STALE_AFTER - 60
+    os.utime(stale, (old, old))
+    source = tmp_path / "a.dsn"
+    source.write_bytes(b"S10.G00.00.001,'X'\n")
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(archive.os, "fsync", full)
+    with pytest.raises(OSError, match="No space left"):
+        archive_file(source, root)
+
+    assert sorted(p.name for p in root.iterdir()) == [".incoming-live"]  # the stale one and the failed copy gone
+    monkeypatch.undo()
+    archived = archive_file(source, root)
+    assert archived.path.read_bytes() == source.read_bytes()
+    assert sorted(p.name for p in root.iterdir()) == [".incoming-live", archived.sha256[:2]]
