@@ -10,16 +10,20 @@ import numpy as np
 CHUNK = 1 << 22  # 4 MiB
 
 
-def positions(buf: np.ndarray, byte: int, at_least: bool = False) -> np.ndarray:
+def positions(buf: np.ndarray, byte: int, at_least: bool = False, at_most: int | None = None) -> np.ndarray:
     """Offsets of the bytes equal to ``byte`` (or >= it with ``at_least``), ascending; int32 when the buffer
-    is under 2 GiB, else int64."""
+    is under 2 GiB, else int64. With ``at_most``, the search stops once more offsets than that are found
+    (the result then holds more than ``at_most``: the caller refuses the input without holding them all)."""
     kind = np.int32 if len(buf) < 2**31 - 1 else np.int64
-    parts = []
+    parts, found = [], 0
     for start in range(0, len(buf), CHUNK):
         part = buf[start:start + CHUNK]
         hits = np.flatnonzero(part >= byte if at_least else part == byte)
         if len(hits):
             parts.append(hits.astype(kind) + kind(start))
+            found += len(hits)
+            if at_most is not None and found > at_most:
+                break
     return np.concatenate(parts) if parts else np.empty(0, dtype=kind)
 
 

@@ -1,7 +1,9 @@
 """Vectorised reader of the flat DSN text form: whole-file numpy passes, no Python loop per line.
 
 A line is ``Sxx.Gyy.bb.rrr,'value'``; the value is everything between the first and the last quote of the
-line, so apostrophes inside values are kept. Lines that do not have this shape become issues, never errors.
+line, so apostrophes inside values are kept. Lines that do not have this shape, or whose value is longer than
+the reader's limit, become issues, never errors; only a file past a file-wide limit (``dsn_parser.limits``:
+lines, lines in error) raises LimitExceeded.
 """
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ import numpy as np
 import pyarrow as pa
 
 from .bytescan import bytes_count, positions
-from .issues import SyntaxIssue, issue
+from .issues import RAW_SHOWN, SyntaxIssue, issue
+from .limits import Limits, grouped
 from .raw import RawRubriques
 
 _LF, _CR, _QUOTE = 10, 13, ord("'")
@@ -39,16 +42,27 @@ def _word_checks() -> list[tuple[np.uint64, ...]]:
 _WORD_CHECKS = _word_checks()
 
 
-def split_lines(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[SyntaxIssue]]:
-    """Start and end offsets (end excluded, CR of CRLF excluded) of every physical line, and line-end issues."""
+def split_lines(buf: np.ndarray, limits: Limits | None = None) \
+        -> tuple[np.ndarray, np.ndarray, list[SyntaxIssue], np.ndarray]:
+    """Start and end offsets (end excluded, CR of CRLF excluded) of every physical line, line-end issues, and
+    the indexes of the lines holding a bare CR inside (a file with CR line ends only has one issue, line 1,
+    and no such line: its lines are read).
+
+    Raises LimitExceeded past ``limits.max_lines`` lines (or carriage returns), before holding their offsets.
+    """
+    limits = limits or Limits()
     issues: list[SyntaxIssue] = []
-    separators = positions(buf, _LF)
-    carriage_returns = positions(buf, _CR) if bytes_count(buf, _CR) else separators[:0]
+    affected = np.empty(0, dtype=np.int64)
+    separators = positions(buf, _LF, at_most=limits.max_lines)
+    limits.check("max_lines", len(separators), "trop de lignes")
+    carriage_returns = positions(buf, _CR, at_most=limits.max_lines) if bytes_count(buf, _CR) else separators[:0]
+    limits.check("max_lines", len(carriage_returns), "trop de retours chariot")
     if len(separators) == 0 and len(carriage_returns):
         separators = carriage_returns
         issues.append(issue("bare_cr", 1))
     final_newline = len(separators) and separators[-1] == len(buf) - 1  # no line after it
     count = len(separators) + (0 if final_newline else 1)
+    limits.check("max_lines", count, "trop de lignes")
     starts = np.empty(count, dtype=separators.dtype)
     ends = np.empty(count, dtype=separators.dtype)
     starts[0] = 0
@@ -61,34 +75,45 @@ def split_lines(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[SyntaxIss
         ends -= has_cr
         if len(carriage_returns) > int(has_cr.sum()) and len(separators) and buf[separators[0]] == _LF:
             inner = carriage_returns[np.isin(carriage_returns, ends[has_cr], invert=True)]
-            for line_index in np.unique(np.searchsorted(starts, inner, side="right") - 1):
+            affected = np.unique(np.searchsorted(starts, inner, side="right") - 1)
+            limits.check("max_syntax_issues", len(affected), "trop de lignes aux retours chariot seuls")
+            for line_index in affected:
                 issues.append(issue("bare_cr", int(line_index) + 1))
-    return starts, ends, issues
+    return starts, ends, issues, affected
 
 
 _CHUNK_LINES = 1 << 16  # lines scanned per pass: the temporaries stay small and in cache
 
 
-def read_flat(data: bytes) -> tuple[RawRubriques, list[SyntaxIssue]]:
-    """Split UTF-8 flat DSN bytes into rubrique rows (line, block key, number, value) and syntax issues."""
-    buf = np.frombuffer(data, dtype=np.uint8)
-    starts, ends, issues = split_lines(buf)
-    ok, empty, block, number = _scan_prefixes(data, buf, starts, ends)
-    bare_cr_lines = {i.line for i in issues if i.kind == "bare_cr" and len(starts) > 1}
-    if bare_cr_lines:
-        bare = np.array(sorted(bare_cr_lines), dtype=np.int64) - 1
-        ok[bare] = empty[bare] = False
+def read_flat(data: bytes, limits: Limits | None = None) -> tuple[RawRubriques, list[SyntaxIssue]]:
+    """Split UTF-8 flat DSN bytes into rubrique rows (line, block key, number, value) and syntax issues.
 
-    for index in np.flatnonzero(~ok):
-        raw = bytes(data[starts[index]:ends[index]]).decode("utf-8", errors="replace")
+    A value longer than ``limits.max_value_bytes`` is an issue of its line; more lines in error than
+    ``limits.max_syntax_issues``, or more lines than ``limits.max_lines``, raise LimitExceeded.
+    """
+    limits = limits or Limits()
+    buf = np.frombuffer(data, dtype=np.uint8)
+    starts, ends, issues, bare = split_lines(buf, limits)
+    ok, empty, too_long, block, number = _scan_prefixes(data, buf, starts, ends, limits.max_value_bytes)
+    ok[bare] = empty[bare] = too_long[bare] = False
+    bare_cr_lines = set((bare + 1).tolist())
+    refused = np.flatnonzero(~ok)
+    limits.check("max_syntax_issues", len(refused) + len(issues), "trop de lignes en erreur de syntaxe")
+
+    for index in refused:
+        length = int(ends[index] - starts[index])
+        raw = bytes(data[starts[index]:starts[index] + min(length, 4 * RAW_SHOWN)]).decode("utf-8", errors="replace")
         line = int(index) + 1
-        if empty[index]:
+        if too_long[index]:
+            issues.append(issue("value_too_long", line, rubrique=raw[:14], raw=raw,
+                                length=grouped(length - _PREFIX - 1), limit=grouped(limits.max_value_bytes)))
+        elif empty[index]:
             issues.append(issue("empty_value", line, rubrique=raw[:14], raw=raw))
-        elif ends[index] == starts[index] or not raw.strip():
+        elif length == 0 or (length <= 4 * RAW_SHOWN and not raw.strip()):
             issues.append(issue("blank_line", line, raw=raw))
         elif line not in bare_cr_lines:
             issues.append(issue("unreadable_line", line, raw=raw))
-    del empty
+    del empty, too_long
 
     if ok.all():  # the usual case: no copy
         lines = np.arange(1, len(ok) + 1, dtype=np.int32)
@@ -102,10 +127,11 @@ def read_flat(data: bytes) -> tuple[RawRubriques, list[SyntaxIssue]]:
     return RawRubriques(lines, block, number, values, stride=2), issues
 
 
-def _scan_prefixes(data: bytes, buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) \
-        -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per line: whether it is a rubrique line ``Sxx.Gyy.bb.rrr,'…'``, whether it is one with an empty value
-    ``Sxx.Gyy.bb.rrr,''``, its block key and its rubrique number.
+def _scan_prefixes(data: bytes, buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, max_value: int) \
+        -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per line: whether it is a rubrique line ``Sxx.Gyy.bb.rrr,'…'`` to read, whether it is one with an empty
+    value ``Sxx.Gyy.bb.rrr,''``, or one with a value longer than ``max_value`` bytes (neither is to read),
+    its block key and its rubrique number.
 
     The 16-byte prefix of a line is read as two little-endian 64-bit words (unaligned views of the buffer) and
     checked a whole word at a time, a chunk of lines at a time. Lines too short to hold ``Sxx.Gyy.bb.rrr,'v'``
@@ -114,10 +140,11 @@ def _scan_prefixes(data: bytes, buf: np.ndarray, starts: np.ndarray, ends: np.nd
     count = len(starts)
     ok = np.zeros(count, dtype=bool)
     empty = np.zeros(count, dtype=bool)
+    too_long = np.zeros(count, dtype=bool)
     block = np.zeros(count, dtype=np.int32)
     number = np.zeros(count, dtype=np.int16)
     if len(buf) < _PREFIX + 1:
-        return ok, empty, block, number
+        return ok, empty, too_long, block, number
     words = np.ndarray(shape=(len(buf) - 7,), dtype="<u8", buffer=data, strides=(1,))
     for low in range(0, count, _CHUNK_LINES):
         high = min(low + _CHUNK_LINES, count)
@@ -133,10 +160,11 @@ def _scan_prefixes(data: bytes, buf: np.ndarray, starts: np.ndarray, ends: np.nd
             shaped &= (word & high_nibbles) == thirties
             shaped &= (((word & digit_mask) + sixes) & high_nibbles) == thirties
         empty[low:high] = shaped & (length == _PREFIX + 1)
-        ok[low:high] = shaped & ~empty[low:high]
+        too_long[low:high] = shaped & (length > _PREFIX + 1 + max_value)
+        ok[low:high] = shaped & ~empty[low:high] & ~too_long[low:high]
         block[low:high] = _decimal(prefix, (1, 2, 5, 6, 8, 9), np.int32)
         number[low:high] = _decimal(prefix, (11, 12, 13), np.int16)
-    return ok, empty, block, number
+    return ok, empty, too_long, block, number
 
 
 def _decimal(prefix: tuple[np.ndarray, np.ndarray], offsets: tuple[int, ...], dtype) -> np.ndarray:

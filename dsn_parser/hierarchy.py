@@ -13,6 +13,7 @@ import numpy as np
 
 from .catalog import Catalog
 from .issues import SyntaxIssue, issue
+from .limits import Limits
 from .raw import RawRubriques, block_code, block_key, rubrique_code
 
 # In a lot, an envoi sits in a group (S06.G51.00); outside a lot it is a root.
@@ -108,8 +109,13 @@ class Instances:
         return self.row_rubrique >= 0
 
 
-def build_instances(raw: RawRubriques, blocks: BlockIndex, norm: str) -> tuple[Instances, list[SyntaxIssue]]:
-    """Group rows into block instances, link each to its parent, and report unknown and misplaced blocks."""
+def build_instances(raw: RawRubriques, blocks: BlockIndex, norm: str,
+                    limits: Limits | None = None) -> tuple[Instances, list[SyntaxIssue]]:
+    """Group rows into block instances, link each to its parent, and report unknown and misplaced blocks.
+
+    Raises LimitExceeded when there are more such issues than ``limits.max_syntax_issues``, before making them.
+    """
+    limits = limits or Limits()
     issues: list[SyntaxIssue] = []
     row_block = blocks.lookup[raw.block]  # block keys have six digits: always inside the lookup table
     known_block = row_block >= 0
@@ -120,11 +126,14 @@ def build_instances(raw: RawRubriques, blocks: BlockIndex, norm: str) -> tuple[I
     row_rubrique = blocks.slot[slot]
     del slot
     all_known = bool(known_block.all())
+    unknown_rubriques = np.flatnonzero(known_block & (row_rubrique < 0))
+    limits.check("max_syntax_issues", int((~known_block).sum()) + len(unknown_rubriques),
+                 "trop de blocs ou de rubriques inconnus de la norme")
     if not all_known:
         for row in np.flatnonzero(~known_block):
             issues.append(issue("unknown_block", int(raw.line[row]), block=block_code(int(raw.block[row])),
                                 norm=norm, rubrique=rubrique_code(int(raw.block[row]), int(raw.number[row]))))
-    for row in np.flatnonzero(known_block & (row_rubrique < 0)):
+    for row in unknown_rubriques:
         code = rubrique_code(int(raw.block[row]), int(raw.number[row]))
         issues.append(issue("unknown_rubrique", int(raw.line[row]), rubrique=code, norm=norm))
 
@@ -155,7 +164,7 @@ def build_instances(raw: RawRubriques, blocks: BlockIndex, norm: str) -> tuple[I
     inst_block = b[first].astype(np.int64)
     instances = Instances(inst_block, _parents(inst_block, blocks), raw.line[first_row], raw.line[last_row],
                           first_row, row_instance, row_rubrique)
-    issues.extend(_placement_issues(instances, blocks))
+    issues.extend(_placement_issues(instances, blocks, limits))
     return instances, issues
 
 
@@ -176,18 +185,21 @@ def _parents(inst_block: np.ndarray, blocks: BlockIndex) -> np.ndarray:
     return parent
 
 
-def _placement_issues(instances: Instances, blocks: BlockIndex) -> list[SyntaxIssue]:
+def _placement_issues(instances: Instances, blocks: BlockIndex, limits: Limits) -> list[SyntaxIssue]:
     """Orphan blocks (no open parent) and blocks out of the norm's tree order."""
     issues = []
     b = instances.block
     orphan = (instances.parent < 0) & (blocks.parent[b] >= 0) & ~blocks.optional_parent[b]
+    limits.check("max_syntax_issues", int(orphan.sum()), "trop de blocs sans bloc parent")
     for i in np.flatnonzero(orphan):
         issues.append(issue("orphan_block", int(instances.first_line[i]), block=blocks.codes[b[i]],
                             parent=blocks.codes[blocks.parent[b[i]]]))
     if len(b) > 1:
         prev, cur = b[:-1], b[1:]
-        backwards = (blocks.rank[cur] < blocks.rank[prev]) & ~blocks.is_ancestor[prev, cur]
-        for i in np.flatnonzero(backwards & ~orphan[1:]) + 1:
+        backwards = np.flatnonzero((blocks.rank[cur] < blocks.rank[prev]) & ~blocks.is_ancestor[prev, cur]
+                                   & ~orphan[1:]) + 1
+        limits.check("max_syntax_issues", len(backwards), "trop de blocs mal placés")
+        for i in backwards:
             issues.append(issue("block_order", int(instances.first_line[i]), block=blocks.codes[b[i]],
                                 previous=blocks.codes[b[i - 1]]))
     return issues

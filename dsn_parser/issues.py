@@ -5,6 +5,7 @@ validation layer turns each kind into an anomaly with its official DSN-Val stage
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # kind → (DSN-Val stage code, French message template)
@@ -20,7 +21,10 @@ ISSUE_KINDS: dict[str, tuple[str, str]] = {
     "block_order": ("CST01", "Bloc {block} mal placé : il suit le bloc {previous}"),
     "unknown_norm": ("CV12", "{detail}"),
     "mixed_norms": ("CV12", "Envois de normes différentes dans un même fichier : {detail}"),
+    "value_too_long": ("CV01", "Ligne illisible : valeur de {length} octets, au-delà de la limite de lecture de "
+                               "{limit} octets (max_value_bytes, variable DSN_MAX_VALUE_BYTES)"),
 }
+RAW_SHOWN = 200  # characters of a line kept in an issue: a longer line is cut, with « … »
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class SyntaxIssue:
 def issue(kind: str, line: int | None, rubrique: str | None = None, raw: str | None = None, **fields) -> SyntaxIssue:
     """Build an issue of ``kind`` with its French message filled from ``fields``."""
     fields.setdefault("rubrique", rubrique)
+    if raw is not None and len(raw) > RAW_SHOWN:
+        raw = raw[:RAW_SHOWN] + "…"
     return SyntaxIssue(kind, line, ISSUE_KINDS[kind][1].format(**fields), rubrique, raw)
 
 
@@ -49,6 +55,7 @@ class UnreadableFileError(Exception):
     """The file cannot be read at all (missing, empty, not a DSN): the only error the reader raises."""
 
     def __init__(self, path, reason: str):
+        reason = re.sub(r"[\x00-\x1f\x7f]+", " ", reason).strip()  # one line, whatever the cause quoted
         super().__init__(f"{path}: {reason}")
         self.path = str(path)
         self.reason = reason

@@ -117,7 +117,9 @@ def _format_findings(ctx: Context) -> dict[str, pd.DataFrame]:
         for failed, bad in _column_failures(values, rubrique.type).items():
             data_type = rubrique.type
             picked[failed].append(pd.DataFrame({
-                "line": table[f"{code}#line"].to_numpy(dtype=np.int64)[bad], "instance": table["id"].to_numpy()[bad],
+                # rows without the rubrique have no line (NA): select the failing rows, which all hold it, first
+                "line": table[f"{code}#line"].array[bad].to_numpy(dtype=np.int64),
+                "instance": table["id"].to_numpy()[bad],
                 "rubrique": code, "value": values.take(pa.array(bad)).to_pylist(),
                 "min": data_type.min, "max": data_type.max, "datatype": data_type.id}))
     columns = ["line", "instance", "rubrique", "value", "min", "max", "datatype"]
@@ -404,6 +406,11 @@ def _total_rows(ctx: Context, number: str) -> pd.DataFrame:
                          "line": table[f"{code}#line"].to_numpy(dtype=np.int64), "value": table[code].to_numpy()})
 
 
+def _count(value: str) -> int | None:
+    """A declared count: ASCII digits only (``str.isdigit`` also admits ``²``, which ``int`` refuses)."""
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
 @rule("DSN-TOT-01", scope="envoi",
       message="Le nombre de lignes de l'envoi déclaré en S90.G00.90.001 ({value}) diffère du nombre réel ({actual})",
       description="S90.G00.90.001 = nombre de lignes de l'envoi, de sa première ligne S10 à ses lignes S90 "
@@ -416,7 +423,7 @@ def check_line_count(ctx: Context) -> list[Finding]:
     findings = []
     for row in _total_rows(ctx, "001").itertuples():
         actual = int(inst.last_line[row.instance]) - int(inst.first_line[row.envoi]) + 1 if row.envoi >= 0 else None
-        if actual is not None and (not row.value.isdigit() or int(row.value) != actual):
+        if actual is not None and _count(row.value) != actual:
             findings.append(Finding(line=row.line, instance=row.instance, rubrique="S90.G00.90.001",
                                     value=row.value, fields={"actual": actual}))
     return findings
@@ -433,7 +440,7 @@ def check_declaration_count(ctx: Context) -> list[Finding]:
     return [Finding(line=row.line, instance=row.instance, rubrique="S90.G00.90.002", value=row.value,
                     fields={"actual": actual.get(row.envoi, 0)})
             for row in _total_rows(ctx, "002").itertuples()
-            if not row.value.isdigit() or int(row.value) != actual.get(row.envoi, 0)]
+            if _count(row.value) != actual.get(row.envoi, 0)]
 
 
 @rule("DSN-LOT-01", scope="file", severity="warning",
@@ -448,7 +455,7 @@ def check_group_count(ctx: Context) -> list[Finding]:
     findings = []
     for _, row in table[table["S96.G51.00.002"].notna()].iterrows():
         value, expected = row["S96.G51.00.002"], actual.get(int(row["parent_id"]), 0)
-        if not value.isdigit() or int(value) != expected:
+        if _count(value) != expected:
             findings.append(Finding(line=int(row["S96.G51.00.002#line"]), instance=int(row["id"]),
                                     rubrique="S96.G51.00.002", value=value, fields={"actual": expected}))
     return findings
@@ -473,7 +480,7 @@ def check_lot_count(ctx: Context) -> list[Finding]:
         for _, row in table[table[code].notna()].iterrows():
             lot = int(row[lot_column])
             expected = {per_lot.get(lot, 0), int((lot_of_envoi == lot).sum())}
-            if not row[code].isdigit() or int(row[code]) not in expected:
+            if _count(row[code]) not in expected:
                 findings.append(Finding(line=int(row[f"{code}#line"]), instance=int(row["id"]), rubrique=code,
                                         value=row[code], fields={"groups": per_lot.get(lot, 0),
                                                                  "envois": int((lot_of_envoi == lot).sum())}))

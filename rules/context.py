@@ -70,8 +70,10 @@ class Context:
         """Declaration instance id → DSN-Val declaration model name (``DSN Mensuelle`` …), None if unknown."""
         decl = self.text(DECLARATION)
         models = self.catalog.usage.get("models", {})
-        natures = decl.get("S20.G00.05.001", pd.Series(pd.NA, index=decl.index)).astype(object).tolist()
-        kinds = decl.get("S20.G00.05.002", pd.Series(pd.NA, index=decl.index)).astype(object).tolist()
+        absent = pd.Series(None, index=decl.index, dtype=object)
+        # a missing nature or type (NA) is None: it is in no model's list (``NA in list`` would raise)
+        natures, kinds = ([v if isinstance(v, str) else None for v in decl.get(code, absent).astype(object).tolist()]
+                          for code in ("S20.G00.05.001", "S20.G00.05.002"))
         return {int(i): next((name for name, m in models.items() if nature in m["natures"] and kind in m["types"]),
                              None)
                 for i, nature, kind in zip(decl["id"].tolist(), natures, kinds)}

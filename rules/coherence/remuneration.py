@@ -169,7 +169,8 @@ def _contract_positions(ctx, block: str) -> np.ndarray:
         frame = ctx.table(block)
         if block == "S21.G00.53":
             rem = ctx.table("S21.G00.51").set_index("id")
-            numbers = frame["remuneration_id"].map(txt(rem, "S21.G00.51.010"))
+            # strings even when no activité has a known rémunération (the map then gives float NaN)
+            numbers = frame["remuneration_id"].map(txt(rem, "S21.G00.51.010")).astype(pd.StringDtype())
         else:
             numbers = txt(frame, _CONTRACT_NUMBER[block])
         contrat = ctx.table(CONTRAT)

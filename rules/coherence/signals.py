@@ -66,7 +66,8 @@ rule("S21.G00.51.002/SIG-14", scope="rubrique", test=TEST + "test_fails")(
 def pacific_franc_needs_pacific_postcode(ctx):
     decl = ctx.table("S20.G00.05")
     company = ctx.table("S21.G00.06")
-    postcode = decl["id"].map(pd.Series(txt(company, "S21.G00.06.005").to_numpy(), index=company["declaration_id"]))
+    postcodes = pd.Series(txt(company, "S21.G00.06.005").to_numpy(), index=company["declaration_id"].to_numpy())
+    postcode = by_id(decl["id"], postcodes[~postcodes.index.duplicated()])  # a repeated entreprise: the first
     postcode = postcode.astype("string")
     other = truth(postcode.notna()) & ~truth(postcode.str[:3].isin(["986", "987", "988"]))  # absent: not "other"
     return found(ctx, "S20.G00.05", decl, is_in(decl, "S20.G00.05.010", ["02"]) & other, "S20.G00.05.010")

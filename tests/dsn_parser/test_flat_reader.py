@@ -60,6 +60,14 @@ def test_bare_carriage_return_is_reported(flat_file):
     assert parsed.values_of("S21.G00.30.019") == ["0042"]
 
 
+def test_file_with_carriage_returns_only_is_reported_once_and_read_whole(flat_file):
+    """CR line ends throughout: one issue for the file (line 1), and every line read, the first one too."""
+    parsed = read_dsn(flat_file(ENVOI_HEAD + INDIVIDU, newline="\r"))
+    assert kinds(parsed) == [("bare_cr", 1)]
+    assert parsed.raw.line.tolist() == list(range(1, len(ENVOI_HEAD + INDIVIDU) + 1))
+    assert parsed.values_of("S10.G00.00.001") == ["LOGICIEL"]
+
+
 def test_malformed_lines_become_issues_and_reading_goes_on(flat_file):
     lines = ENVOI_HEAD + ["S21.G00.30.002 ,'SPACE'", "S21.G00.30.003,''", "", "S21.G00.30.004,NOQUOTE",
                           "garbage", "S21.G00.3X.005,'1'"] + INDIVIDU[2:]

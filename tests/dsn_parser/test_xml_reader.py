@@ -1,11 +1,14 @@
 """XML form (n4ds): same model as the flat form, source lines kept, malformed XML reported."""
 from __future__ import annotations
 
+import json
 from xml.sax.saxutils import escape
 
 import pytest
 
-from dsn_parser import read_dsn
+from dsn_parser import UnreadableFileError, read_dsn
+from dsn_parser.issues import RAW_SHOWN
+from dsn_parser.limits import Limits
 from dsn_parser.tree import Node
 
 from .conftest import ENVOI_HEAD, SAMPLES
@@ -105,3 +108,60 @@ def test_external_entities_are_not_read(tmp_path):
     parsed = read_dsn(path)
     assert parsed.values_of("S10.G00.00.001") == ["LOGICIEL"]
     assert not any("SECRET" in v for v in parsed.values_of("S10.G00.00.002"))
+
+
+def _envoi(inner: str, declaration: str = f'xmlns:n4ds="{NS}"') -> str:
+    return (f'<?xml version="1.0"?>\n<n4ds:DSN {declaration}>\n<n4ds:S10_G00_00>\n'
+            "<n4ds:S10_G00_00_001>LOGICIEL</n4ds:S10_G00_00_001>\n" f"{inner}</n4ds:S10_G00_00>\n</n4ds:DSN>\n")
+
+
+@pytest.mark.parametrize("element", ["<zz:S10_G00_00_002>EDI</zz:S10_G00_00_002>",
+                                     "<n4ds:S10_G00_00_002 xx:originalValue='1'>EDI</n4ds:S10_G00_00_002>",
+                                     "<:S10_G00_00_002>EDI</:S10_G00_00_002>"], ids=["element", "attribute", "empty"])
+def test_undeclared_prefix_is_a_syntax_issue_of_its_line(tmp_path, element):
+    path = tmp_path / "prefix.xml"
+    path.write_text(_envoi(element + "\n<n4ds:S10_G00_00_003>1.0</n4ds:S10_G00_00_003>\n"), encoding="utf-8")
+    parsed = read_dsn(path)
+    assert parsed.values_of("S10.G00.00.001") == ["LOGICIEL"]
+    assert [(i.kind, i.line) for i in parsed.issues] == [("unreadable_line", 5)]
+    assert "XML mal formé" in parsed.issues[0].raw
+
+
+def test_undeclared_root_prefix_makes_the_file_unreadable_in_one_french_line(tmp_path, capsys):
+    from pipeline.cli import main
+
+    path = tmp_path / "prefix.xml"
+    path.write_text(_envoi("", declaration=""), encoding="utf-8")
+    with pytest.raises(UnreadableFileError) as caught:
+        read_dsn(path)
+    assert "aucune ligne DSN lisible" in caught.value.reason and "XML mal formé" in caught.value.reason
+    assert "\n" not in caught.value.reason
+    assert main(["validate", str(path), "--format", "json"]) == 2
+    out, err = capsys.readouterr()
+    assert json.loads(out)[0]["error"] == caught.value.reason and "Traceback" not in err
+
+
+def test_a_value_over_the_limit_is_an_issue_of_its_line(tmp_path):
+    path = tmp_path / "long.xml"
+    path.write_text(_envoi(f"<n4ds:S10_G00_00_002>{'A' * 2000}</n4ds:S10_G00_00_002>\n"
+                           "<n4ds:S10_G00_00_003>1.0</n4ds:S10_G00_00_003>\n"), encoding="utf-8")
+    parsed = read_dsn(path, limits=Limits(max_value_bytes=1000))
+    assert parsed.values_of("S10.G00.00.003") == ["1.0"] and parsed.values_of("S10.G00.00.002") == []
+    assert [(i.kind, i.line, i.rubrique) for i in parsed.issues] == [("value_too_long", 5, "S10.G00.00.002")]
+    assert "2 000 octets" in parsed.issues[0].message and len(parsed.issues[0].raw) <= RAW_SHOWN + 1
+
+
+def test_a_text_node_over_libxml2_bound_is_a_syntax_issue(tmp_path):
+    """No ``huge_tree``: libxml2 refuses a text node over 10 MB (a DSN value is at most 420 characters)."""
+    path = tmp_path / "huge.xml"
+    path.write_text(_envoi(f"<n4ds:S10_G00_00_002>{'A' * 10_000_001}</n4ds:S10_G00_00_002>\n"), encoding="utf-8")
+    parsed = read_dsn(path, limits=Limits(max_value_bytes=20 << 20))
+    assert parsed.values_of("S10.G00.00.001") == ["LOGICIEL"] and parsed.values_of("S10.G00.00.002") == []
+    assert [i.kind for i in parsed.issues] == ["unreadable_line"]
+
+
+def test_many_rubriques_past_the_limit_make_the_file_unreadable(tmp_path):
+    path = tmp_path / "many.xml"
+    path.write_text(_envoi("<n4ds:S10_G00_00_002>EDI</n4ds:S10_G00_00_002>\n" * 50), encoding="utf-8")
+    with pytest.raises(UnreadableFileError, match="max_lines"):
+        read_dsn(path, limits=Limits(max_lines=20))

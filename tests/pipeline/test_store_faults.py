@@ -99,8 +99,8 @@ def test_disk_full_while_archiving_fails_one_file_and_a_later_run_completes(stor
     status, out = _run(tmp_path / "in", store_url, archive_root, capsys)
 
     assert status == 3
-    assert f"{paths[1]}: failed" in out[1] and "espace disque insuffisant" in out[1]
-    assert ": loaded (" in out[0] and ": loaded (" in out[2]
+    assert f"{paths[1]}: en échec" in out[1] and "espace disque insuffisant" in out[1]
+    assert ": stocké (" in out[0] and ": stocké (" in out[2]
     assert "1 en échec" in out[-1]
     assert not list(archive_root.glob(".incoming-*"))  # the partial copy is gone
     assert [s for _, s in _statuses(store_url)] == ["loaded", "loaded"]
@@ -108,7 +108,7 @@ def test_disk_full_while_archiving_fails_one_file_and_a_later_run_completes(stor
     monkeypatch.setattr(archive.os, "fsync", real_fsync)
     status, out = _run(tmp_path / "in", store_url, archive_root, capsys)
     assert status == 0
-    assert ": loaded (" in out[1] and ": duplicate (" in out[0] and ": duplicate (" in out[2]
+    assert ": stocké (" in out[1] and ": doublon (" in out[0] and ": doublon (" in out[2]
     assert _statuses(store_url) == sorted((str(p), "loaded") for p in paths)
 
 
@@ -136,20 +136,22 @@ def test_disk_full_in_the_database_rolls_the_file_back(store_url, archive_root, 
 
 
 @pytest.mark.slow
-def test_duckdb_locked_beyond_the_wait_fails_the_batch_clearly_then_completes(tmp_path, monkeypatch, capsys):
+def test_duckdb_locked_beyond_the_wait_fails_the_batch_clearly_then_completes(tmp_path, capsys):
     database = tmp_path / "store.duckdb"
     url, archive_root = f"duckdb:///{database}", tmp_path / "archive"
     paths = _files(tmp_path / "in", 2)
-    monkeypatch.setattr(ingest, "make_engine", lambda url: make_engine(url, busy_timeout=0.5))
     holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(database)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "HELD"
-        status = main(["ingest", *map(str, paths), "--db", url, "--archive", str(archive_root), "--format", "json"])
+        status = main(["ingest", *map(str, paths), "--db", url, "--archive", str(archive_root), "--format", "json",
+                       "--lock-timeout", "0.5"])
     finally:
         holder.kill()
         holder.wait(timeout=30)
-    results = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    results = json.loads(captured.out)
     assert status == 3
+    assert captured.err == f"base DuckDB {database} verrouillée par un autre processus : attente jusqu'à 0.5 s\n"
     assert [r["status"] for r in results] == ["failed", "failed"]
     assert all("verrouillée par un autre processus" in r["error"] and "\n" not in r["error"] for r in results)
     assert main(["ingest", *map(str, paths), "--db", url, "--archive", str(archive_root)]) == 0

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from functools import cache
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -98,7 +99,8 @@ def _validate(records, path: Path):
 def optional_rubriques(name: str) -> tuple[str, ...]:
     """The rubriques of the file that its déclaration model does not make mandatory (S90 totals excluded)."""
     records = _records(name)
-    parsed = read_dsn(write_records(records, Path(f"/tmp/optional-absent-{name}.dsn")))
+    with tempfile.TemporaryDirectory() as folder:  # collected by every xdist worker at once: a path each
+        parsed = read_dsn(write_records(records, Path(folder) / f"optional-absent-{name}.dsn"))
     models = set(Context(parsed).declaration_models.values())
     return tuple(sorted({code for code, _v in records if not code.startswith("S90.")
                          and all(rubrique_usage(parsed.catalog, code, m) != "Mandatory" for m in models)}))

@@ -67,16 +67,16 @@ def _month_pay(ctx) -> dict[int, tuple[Decimal | None, Decimal | None]]:
     if frame.empty:
         return {}
     months = frame["S21.G00.78.002"].dt.strftime("%Y%m")
+    codes = frame["S21.G00.78.001"].fillna("")  # a missing code is no code (``NA in (…)`` would raise)
     sums: dict = {}
-    for parent, month, code, amount in zip(frame["versement_individu_id"], months, frame["S21.G00.78.001"],
-                                           frame["S21.G00.78.004"]):
+    for parent, month, code, amount in zip(frame["versement_individu_id"], months, codes, frame["S21.G00.78.004"]):
         if code in (CAPPED, GROSS) and not pd.isna(month):
             key, value = (int(parent), month, code), decimal(amount)
             known = sums.get(key, Decimal(0))
             sums[key] = None if known is None or value is None else known + value
     return {int(i): (sums.get((int(parent), month, CAPPED)), sums.get((int(parent), month, GROSS)))
-            for i, parent, month, code in zip(frame["id"], frame["versement_individu_id"], months,
-                                              frame["S21.G00.78.001"]) if code == OC_BASE and not pd.isna(month)}
+            for i, parent, month, code in zip(frame["id"], frame["versement_individu_id"], months, codes)
+            if code == OC_BASE and not pd.isna(month)}
 
 
 def _non_zero(composant: ExpectedComposant, capped: Decimal | None, gross: Decimal | None) -> bool | None:

@@ -127,7 +127,7 @@ def _facts(ctx) -> dict[int, Facts]:
 
 def _number(value) -> str | None:
     raw = text(value)
-    return raw if raw is not None and raw.replace(".", "", 1).isdigit() else None
+    return raw if raw is not None and raw.isascii() and raw.replace(".", "", 1).isdigit() else None
 
 
 @rule("FPOC-POP-01", scope="individu",
