@@ -26,8 +26,10 @@ from dsn_parser.generator.monthly import stream_monthly
 
 CHILD = """
 import json, resource, sys, time
+from dsn_parser.memory import tune_memory
 from pipeline.ingest import ingest_path, store_engine
 from rules import REGISTRY
+tune_memory()  # as the dsn commands do
 url, path, archive, with_rules = sys.argv[1:5]
 if with_rules == "no":
     REGISTRY.clear()  # parse + syntax + load only: the cost of the store without the validation rules

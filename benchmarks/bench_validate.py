@@ -34,9 +34,11 @@ def _timed(check, module: str, spent: Counter):
 def measure(path: Path) -> dict:
     """Parse and validate ``path``: wall and CPU times, rubriques/s, anomalies, peak RSS, CPU s per rule module."""
     from dsn_parser import read_dsn
+    from dsn_parser.memory import tune_memory
     from rules.engine import validate
     from rules.registry import REGISTRY
 
+    tune_memory()  # as the dsn commands do
     spent: Counter[str] = Counter()
     rules = [replace(r, check=_timed(r.check, r.check.__module__, spent)) if r.check else r
              for r in REGISTRY.values()]

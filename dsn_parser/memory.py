@@ -1,4 +1,6 @@
-"""Process-wide memory settings the reader works best with, applied when ``dsn_parser`` is imported.
+"""Process-wide memory settings the reader works best with, applied by the faces that read files (the ``dsn``
+commands that read DSN files, the Prefect flows) through :func:`tune_memory`; importing the library applies
+nothing.
 
 Reading a large file allocates a few large, short-lived buffers (line offsets, value arrays, pivoted
 columns). Measured on the 100,000-employee benchmark file (2-core machine, see docs/performance.md):

@@ -12,6 +12,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
+from dsn_parser.memory import tune_memory
 from flows.logs import run_logger
 from flows.store_access import is_transient, resolve_url, submission_report
 from pipeline import drop_folder
@@ -48,6 +49,7 @@ def file_away(path: str | Path, outcome: dict, db_url: str | None = None) -> str
       retry_condition_fn=_retry_on_transient)
 def ingest_file(path: str, db_url: str | None = None, source: str = "prefect", archive_dir: str = ARCHIVE_DIR) -> dict:
     """Ingest one file into the store (retried on transient store errors); the result as a plain dict."""
+    tune_memory()  # the worker process reads DSN files: the reader's memory settings
     result = ingest_path(Path(path), resolve_url(db_url), source=source, archive_root=archive_dir)
     run_logger().info("%s: %s (submission %s)", path, result.status, result.submission_id)
     return asdict(result)

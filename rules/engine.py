@@ -20,7 +20,7 @@ from dsn_parser import ParsedFile
 from . import catalog_checks, coherence, fpoc, identifiers, payments, platform, referentials, syntax  # noqa: F401  (registration of the rule modules)
 from .anomaly import Anomaly, anomalies_frame
 from .context import Context, ValidationOptions
-from .masking import mask_value
+from .masking import mask_text, mask_value
 from .referentials import effective_severity
 from .registry import REGISTRY, Rule
 from .versions import Use, file_version, use
@@ -126,12 +126,16 @@ def _anomalies(rule: Rule, severity: str, rows: list[Row], places: list[tuple[st
     out = []
     for (line, instance, rubrique, value, lines, fields), (block_path, employee) in zip(rows, places):
         shown = mask_value(rubrique, value, unmask)
+        if not unmask and isinstance(shown, str):
+            shown = mask_text(shown)  # a raw echo, or a value whose rubrique is not known
         try:
             message = template.format(**{"value": shown, "rubrique": rubrique, **fields})
         except (KeyError, IndexError, ValueError) as err:
             raise TemplateError(f"message de {rule.code} : champ {err} absent des constats") from err
         if shown is not None and not quotes_value and f"« {shown} »" not in message:
             message = f"{message} (valeur « {shown} »)"
+        if not unmask:
+            message = mask_text(message)
         if line is None and instance is not None and instance >= 0:
             line = int(first_line[instance])
         out.append(Anomaly(code=rule.code, family=rule.family, severity=severity, message=message, file=file,

@@ -1,28 +1,58 @@
-"""``dsn parse FILE… [--to DIR --tables parquet|csv] [--format text|json]``: read files, write tables."""
+"""``dsn parse FILE… [--to DIR --tables parquet|csv] [--format text|json]``: read files, write tables.
+
+Exit status: 0 every file read, 2 an unreadable file or bad usage.
+"""
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
 
-from dsn_parser import UnreadableFileError, read_dsn
-from dsn_parser.tables import table_name
+from .usage import EXIT_OK, EXIT_UNUSABLE, UsageError
 
-EXIT_READ, EXIT_UNREADABLE = 0, 2
+NORM_HELP = "forcer une version de norme au lieu de celle déclarée (ex. P25V01)"
 
 
 def register(sub) -> None:
-    p = sub.add_parser("parse", help="lire des fichiers DSN et écrire leurs tables")
-    p.add_argument("files", nargs="+", type=Path)
-    p.add_argument("--to", type=Path, help="dossier où écrire une table par bloc")
-    p.add_argument("--tables", choices=("parquet", "csv"), default="parquet")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--norm", help="forcer une version de norme (ex. P25V01)")
+    p = sub.add_parser("parse", help="lire des fichiers DSN et écrire leurs tables",
+                       description="Lire des fichiers DSN (plats, XML, lots) : un résumé par fichier et, avec --to, "
+                                   "une table par bloc.")
+    p.add_argument("files", nargs="+", type=Path, metavar="FICHIER", help="fichier DSN (plat, XML ou lot)")
+    p.add_argument("--to", type=Path, metavar="DOSSIER",
+                   help="dossier où écrire une table par bloc (un sous-dossier par fichier s'il y en a plusieurs)")
+    p.add_argument("--tables", choices=("parquet", "csv"), default="parquet",
+                   help="format des tables écrites (défaut parquet)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="résumé en texte (défaut) ou JSON")
+    p.add_argument("--norm", metavar="VERSION", help=NORM_HELP)
     p.set_defaults(handler=run)
+
+
+def checked_norm(norm: str | None) -> str | None:
+    """``--norm`` when a catalog of that version is shipped; a usage error otherwise."""
+    from dsn_parser import available_versions
+
+    versions = available_versions()
+    if norm is not None and norm not in versions:
+        raise UsageError(f"--norm {norm}", f"version de norme inconnue (versions livrées : {', '.join(versions)})")
+    return norm
+
+
+def checked_folder(path: Path | None, argument: str) -> None:
+    """A folder to write into: created when missing; a usage error when it cannot be."""
+    from dsn_parser.sniff import os_reason
+
+    if path is None:
+        return
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(f"{argument} {path}", f"dossier impossible à créer : {os_reason(err)}") from err
 
 
 def write_tables(parsed, directory: Path, kind: str) -> list[Path]:
     """Write every block table of ``parsed`` into ``directory`` as parquet or CSV files."""
+    from dsn_parser.tables import table_name
+
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for block, frame in parsed.tables().items():
@@ -48,14 +78,18 @@ def format_text(summary: dict) -> str:
 
 
 def run(args) -> int:
-    summaries, status = [], EXIT_READ
+    from dsn_parser import UnreadableFileError, read_dsn
+
+    norm = checked_norm(args.norm)
+    checked_folder(args.to, "--to")
+    summaries, status = [], EXIT_OK
     for path in args.files:
         try:
-            parsed = read_dsn(path, norm=args.norm)
+            parsed = read_dsn(path, norm=norm)
         except UnreadableFileError as err:
-            status = EXIT_UNREADABLE
+            status = EXIT_UNUSABLE
             summaries.append({"path": str(path), "error": err.reason})
-            print(f"{path}: illisible : {err.reason}", file=sys.stderr)
+            print(f"{path} : fichier illisible : {err.reason}", file=sys.stderr)
             continue
         summary = parsed.summary()
         if args.to:

@@ -13,7 +13,7 @@ from dsn_parser.catalog import load_catalog
 from dsn_parser.tables import DECIMAL, arrow_type, table_name
 from rules.anomaly import ANOMALY_COLUMNS
 
-SCHEMA_VERSION = "0002"
+SCHEMA_VERSION = "0006"
 SCHEMA_NORMS = ("P22V01", "P24V01", "P26V01")
 SUBMISSION_STATUSES = ("received", "parsed", "validated", "loaded", "rejected", "duplicate")
 DECLARATION_STATES = ("current", "superseded", "cancelled")
@@ -207,9 +207,28 @@ employee_months = sa.Table(
     sa.Index("ix_employee_months_declaration", "declaration_id").ddl_if(dialect="postgresql"),
 )
 
+# Contract referentials (FPOC sheets or their YAML form) as loaded, kept byte for byte; the products read the
+# latest stored version of each sheet (pipeline.referentials).
+referentials = sa.Table(
+    "referentials", metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("filename", sa.String(), nullable=False),
+    sa.Column("form", sa.String(8), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("content", sa.LargeBinary(), nullable=False),
+    sa.Column("loaded_at", sa.DateTime(), nullable=False),
+    sa.Column("sirens", sa.String()),
+    sa.Column("sheets", sa.Integer(), nullable=False),
+    sa.Column("errors", sa.Integer(), nullable=False),
+    sa.CheckConstraint("form IN ('xml', 'yaml')", name="ck_referentials_form"),
+)
+
 schema_version = sa.Table(
     "schema_version", metadata,
     sa.Column("version", sa.String(16), primary_key=True),
     sa.Column("applied_at", sa.DateTime(), nullable=False),
     sa.Column("description", sa.String()),
 )
+
+# The store products' tables, declared on this metadata in one module each (after everything above exists).
+from . import schema_affiliations, schema_arrets, schema_cotisations, schema_portal  # noqa: E402, F401

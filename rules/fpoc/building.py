@@ -317,6 +317,7 @@ class SheetBuilder:
         option: Option | None = None,
         population: Population | None = None,
         composants: tuple[ExpectedComposant, ...] = (),
+        products: dict | None = None,
     ) -> ContractParameters | None:
         """ParametresContrats, or None when a required part is missing or invalid."""
         if group is None or organisme is None or contract is None or terms is None:
@@ -332,6 +333,7 @@ class SheetBuilder:
             option=option,
             population=population,
             composants=composants,
+            products=products,
         )
 
     def sheet(

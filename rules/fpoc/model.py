@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -183,6 +184,13 @@ class ContractParameters:
     option: Option | None = None
     population: Population | None = None
     composants: tuple[ExpectedComposant, ...] = ()
+    # Optional parameters of the store products (YAML form only), by product name (``arrets``,
+    # ``cotisations``, ``affiliations``): plain YAML data that each product module reads and checks itself.
+    products: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
+
+    def product(self, name: str) -> Mapping[str, Any]:
+        """The parameters of one store product for this contract line (empty when none are given)."""
+        return (self.products or {}).get(name) or {}
 
     @property
     def option_code(self) -> str | None:

@@ -44,7 +44,7 @@ _KEYS = {
     "group": {"number", "label", "criteria", "contracts"},
     "contract": {
         "reference", "label", "former_reference", "organism", "delegataire", "former_organism",
-        "former_delegataire", "valid_from", "valid_to", "periodicity", "change", "lines",
+        "former_delegataire", "valid_from", "valid_to", "periodicity", "change", "lines", "products",
     },
     "line": {"option", "population", "composants"},
     "code": {"code", "label", "former_code"},
@@ -214,8 +214,9 @@ class _YamlReader:
         )
         contract = b.contract(*(self._field(b, m, k) for k in ("reference", "label", "former_reference")))
         terms = b.terms(*(self._field(b, m, k) for k in ("valid_from", "valid_to", "periodicity", "change")))
+        products = self._products(b, m)
         if "lines" not in m.entries:
-            line = b.parameters(group, organisme, contract, terms)
+            line = b.parameters(group, organisme, contract, terms, products=products)
             return [(_where(node, path), line)] if line is not None else []
         lines = []
         for line_node, line_path in self._seq(b, m, "lines"):
@@ -230,10 +231,22 @@ class _YamlReader:
                 option=self._coded(b, line_map, "option", b.option),
                 population=self._coded(b, line_map, "population", b.population),
                 composants=self._composants(b, line_map),
+                products=products,
             )
             if line is not None:
                 lines.append((_where(line_node, line_path), line))
         return lines
+
+    def _products(self, b: SheetBuilder, m: _Map) -> dict | None:
+        """The contract's ``products`` mapping as plain data (each product module checks its own part)."""
+        if "products" not in m.entries:
+            return None
+        _key, node = m.entries["products"]
+        if not isinstance(node, MappingNode):
+            b.report(ProblemCode.UNEXPECTED_STRUCTURE, _where(node, m.path, "products"),
+                     detail="une table « produit: paramètres » est attendue")
+            return None
+        return yaml.SafeLoader("").construct_document(node)
 
     def _coded(self, b: SheetBuilder, m: _Map, key: str, build: Callable[[Field, Field, Field], T]) -> T | None:
         child = self._child(b, m, key, "code")
@@ -362,6 +375,8 @@ def _contract_data(lines: list[ContractParameters]) -> dict[str, Any]:
             "change": first.change,
         }
     )
+    if first.products:
+        data["products"] = first.products
     data["lines"] = [_line_data(line) for line in lines]
     return data
 

@@ -22,7 +22,7 @@ def _zip(name: str) -> bytes:
 @pytest.mark.parametrize("content, kind", [
     (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "image JPEG, pas une DSN"),
     (b"GIF89a\x01\x00\x01\x00", "image GIF, pas une DSN"),
-    (gzip.compress(b"S10.G00.00.001,'x'\n"), "archive gzip, pas une DSN"),
+    (gzip.compress(b"S10.G00.00.001,'x'\n", mtime=0), "archive gzip, pas une DSN"),
     (_zip("envoi.dsn"), "archive zip, pas une DSN"),
     (_zip("xl/workbook.xml"), "classeur Excel (xlsx), pas une DSN"),
     (b"<!DOCTYPE html>\n<html><body>erreur 404</body></html>", "page HTML, pas une DSN"),

@@ -14,6 +14,7 @@ from pipeline.derived import recompute_day
 from pipeline.derived.employees import uuid4_strings
 from pipeline.derived.states import replay
 from pipeline.ingest import ingest_path, store_engine
+from pipeline.products import available_products
 from pipeline.store import history
 from pipeline.store.schema import declarations, employee_identities, employee_months
 
@@ -71,7 +72,7 @@ def test_recompute_repairs_corrupted_rows_then_has_nothing_left_to_do(store_url,
 
     assert ids == [stored["feb"], stored["feb03"]]
     assert changes.as_dict() == {"declarations": 1, "employees": 0, "identities": 1, "months_added": 2,
-                                 "months_removed": 1}
+                                 "months_removed": 1, "products": {name: 0 for name in available_products()}}
     with engine.connect() as conn:
         assert _snapshot(conn) == before
         row = conn.execute(sa.select(declarations).where(declarations.c.id == feb)).mappings().one()

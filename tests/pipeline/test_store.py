@@ -36,7 +36,8 @@ def test_migrate_reaches_head_and_matches_the_code(store_url):
     with make_engine(store_url).connect() as conn:
         assert current_revision(conn) == head
         versions = conn.execute(sa.text("SELECT version FROM schema_version ORDER BY version")).scalars().all()
-        assert versions == ["0001", SCHEMA_VERSION] == ["0001", "0002"]
+        assert versions == ["0001", "0002", "0003", "0004", "0005", SCHEMA_VERSION] == \
+            ["0001", "0002", "0003", "0004", "0005", "0006"]
         assert _differences(conn) == []
 
 

@@ -1,0 +1,39 @@
+"""The FastAPI application: the store engine (migrated), the guard on every route, errors as JSON."""
+from __future__ import annotations
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from pipeline.portal.errors import PortalError
+
+from . import routes_auth, routes_companies, routes_submissions
+from .guard import guard
+from .settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The API over the store of ``settings.db_url`` (migrated to the newest revision when opened)."""
+    from pipeline.ingest import store_engine
+
+    settings = settings or Settings()
+    app = FastAPI(title="Portail DSN", version="1", description="API du portail entreprises : comptes, "
+                  "habilitations, dépôts DSN et anomalies, produits du stock.", dependencies=[Depends(guard)])
+    app.state.settings = settings
+    app.state.engine = store_engine(settings.db_url)
+    for module in (routes_auth, routes_companies, routes_submissions):
+        app.include_router(module.router)
+    app.add_exception_handler(PortalError, _portal_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    return app
+
+
+def _portal_error(_request: Request, err: PortalError) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if err.status == 401 else None
+    return JSONResponse(err.as_dict(), status_code=err.status, headers=headers)
+
+
+def _invalid_request(_request: Request, err: RequestValidationError) -> JSONResponse:
+    details = [{"where": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg")} for e in err.errors()]
+    return JSONResponse({"error": "requete_invalide", "message": "requête invalide : " + "; ".join(
+        f"{d['where']} : {d['message']}" for d in details), "details": details}, status_code=422)

@@ -1,0 +1,60 @@
+"""The dependency on every route: find the route in the declared table, authenticate the bearer token, and
+authorize the caller for the route's company, domain and access (operators' accesses audited)."""
+from __future__ import annotations
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from pipeline.portal.audit import audit
+from pipeline.portal.errors import Forbidden, NotAuthenticated, NotFound
+from pipeline.portal.habilitations import Caller, authorize, load_caller
+from pipeline.portal.submissions import submission_sirens
+from pipeline.portal.tokens import token_user
+
+from .table import BY_KEY
+
+bearer = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
+
+
+def guard(request: Request, token: str | None = Depends(bearer)) -> None:
+    """Raise unless the request may be served; leaves ``request.state.caller`` and ``.token``."""
+    route = BY_KEY.get((request.method, request.scope["route"].path))
+    if route is None or route.pending:
+        raise RuntimeError(f"route absente de la table des routes : {request.method} {request.scope['route'].path}")
+    request.state.caller, request.state.token = None, token
+    if route.scope == "public":
+        return
+    if not token:
+        raise NotAuthenticated("non_authentifie", "authentification requise (jeton bearer)")
+    engine = request.app.state.engine
+    with engine.begin() as conn:
+        caller = load_caller(conn, token_user(conn, token))
+        request.state.caller = caller
+        params = request.path_params
+        if route.scope == "operator" and not caller.operator:
+            raise Forbidden("operateur_requis", "réservé aux opérateurs de l'assureur")
+        if route.scope == "tiers" and caller.role != "tiers":
+            raise Forbidden("tiers_requis", "réservé aux tiers déclarants")
+        sirens: list[str] = []
+        if route.scope == "company":
+            sirens = [params["siren"]]
+        elif route.scope == "submission":
+            found = submission_sirens(conn, params["submission_id"])
+            if found is None or (not found and not caller.operator):
+                raise NotFound("depot_inconnu", "dépôt inconnu")
+            sirens = sorted(found)
+        for siren in sirens:
+            try:
+                authorize(caller, siren, route.domain, route.access)
+            except NotFound:
+                if route.scope == "submission":
+                    raise NotFound("depot_inconnu", "dépôt inconnu") from None
+                raise
+        if caller.operator and sirens:
+            audit(conn, caller.id, f"opérateur {request.method} {route.path}", sirens[0],
+                  params.get("submission_id") or params.get("user_id"))
+
+
+def current_caller(request: Request) -> Caller:
+    """The caller authenticated by the guard."""
+    return request.state.caller

@@ -1,0 +1,98 @@
+"""Routes of DSN submissions: upload for a company, a company's submissions, one submission's status,
+anomalies and HTML report."""
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from starlette.datastructures import UploadFile
+
+from pipeline.portal import submissions
+from pipeline.portal.errors import Invalid, TooLarge
+from pipeline.portal.habilitations import Caller
+from pipeline.store.schema import SUBMISSION_STATUSES
+from rules.anomaly import SEVERITIES
+
+from .guard import current_caller
+from .paging import Page, page
+
+router = APIRouter(prefix="/v1", tags=["dépôts DSN"])
+_CHUNK = 1 << 20
+_MULTIPART_MARGIN = 64 * 1024  # what the multipart envelope may add to the file
+UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}}}
+
+
+def _too_large(limit: int) -> TooLarge:
+    return TooLarge("fichier_trop_volumineux", f"fichier trop volumineux : {limit} octets au plus")
+
+
+@router.post("/companies/{siren}/submissions", status_code=201, openapi_extra=UPLOAD_BODY)
+async def upload(request: Request, siren: str, caller: Caller = Depends(current_caller)) -> dict:
+    """A DSN file (multipart field ``file``) for the company: checked, archived, validated and stored."""
+    settings = request.app.state.settings
+    limit = settings.upload_limit
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > limit + _MULTIPART_MARGIN:
+        raise _too_large(limit)
+    try:
+        form = await request.form(max_files=1, max_fields=10)
+    except Exception as err:  # starlette's MultiPartException, or a body that is no form at all
+        raise Invalid("requete_invalide", f"corps multipart illisible : {err}") from None
+    upload_file = form.get("file")
+    if not isinstance(upload_file, UploadFile):
+        raise Invalid("fichier_manquant", "champ multipart « file » manquant (le fichier DSN)")
+    folder = Path(tempfile.mkdtemp(prefix="dsn-upload-", dir=settings.upload_dir))
+    try:
+        name = re.sub(r"[^\w.-]", "_", Path(upload_file.filename or "depot.dsn").name) or "depot.dsn"
+        target, size = folder / name, 0
+        with open(target, "wb") as out:
+            while chunk := await upload_file.read(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(limit)
+                out.write(chunk)
+        status = await run_in_threadpool(submissions.submit_file, request.app.state.engine, siren, target,
+                                         caller.id, settings.archive_root)
+    finally:
+        await form.close()
+        shutil.rmtree(folder, ignore_errors=True)
+    return status.as_dict()
+
+
+@router.get("/companies/{siren}/submissions")
+def company_submissions(request: Request, siren: str, paging: Page = Depends(page),
+                        status: str | None = Query(None, enum=list(SUBMISSION_STATUSES))) -> dict:
+    with request.app.state.engine.connect() as conn:
+        return paging.envelope(submissions.company_submissions(conn, siren, status, paging.limit, paging.offset))
+
+
+@router.get("/submissions/{submission_id}")
+def submission(request: Request, submission_id: str) -> dict:
+    """Status and anomaly counts of a submission."""
+    with request.app.state.engine.connect() as conn:
+        return submissions.submission_status(conn, submission_id).as_dict()
+
+
+@router.get("/submissions/{submission_id}/anomalies")
+def anomalies(request: Request, submission_id: str, paging: Page = Depends(page),
+              severity: str | None = Query(None, enum=list(SEVERITIES)), code: str | None = None) -> dict:
+    """The validator's anomaly objects, in file order."""
+    with request.app.state.engine.connect() as conn:
+        return paging.envelope(submissions.submission_anomalies(conn, submission_id, severity, code,
+                                                                paging.limit, paging.offset))
+
+
+@router.get("/submissions/{submission_id}/report", response_class=HTMLResponse)
+def report(request: Request, submission_id: str) -> HTMLResponse:
+    """The HTML anomaly report, as ``dsn validate --format html``."""
+    from reports.anomalies import render_html
+
+    with request.app.state.engine.connect() as conn:
+        report = submissions.submission_report(conn, submission_id)
+    return HTMLResponse(render_html([report]))

@@ -1,0 +1,185 @@
+"""The salary history of an arrêt: the 12 mensuelles (nature 01, current) of the employee whose month precedes
+the month of the arrêt start. :func:`derive_salary` copies their figures into ``arret_salary`` at each
+recompute (set-based, only the differences written), so showing an arrêt reads a dozen rows;
+:func:`salary_history` builds the 12 lines from them, a month with no mensuelle a line flagged ``missing``.
+
+Gross pay is S21.G00.51.013 summed per type S21.G00.51.011; the tranches A / B / C split the gross 001 with the
+month's PMSS (A up to 1 PMSS, B from 1 to 4, C from 4 to 8); composants S21.G00.79 are those of the bases 31,
+per insurer contract (S21.G00.15.001, reached through the affiliation S21.G00.70.012 = S21.G00.78.005).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from ..store.schema_arrets import arret_salary
+from .arrets_records import Prime, ReferenceSalary, SalaryMonth
+from .records import CENT, Month
+
+PMSS_FILE = Path(__file__).with_name("data") / "pmss.yaml"
+HISTORY_MONTHS = 12
+GROSS = "001"  # S21.G00.51.011: rémunération brute non plafonnée
+TRANCHES = (("A", 0, 1), ("B", 1, 4), ("C", 4, 8))  # bounds in PMSS
+
+
+class MissingPmss(LookupError):
+    """No PMSS value for a year."""
+
+    def __init__(self, year: int):
+        super().__init__(f"PMSS de l'année {year} absent de {PMSS_FILE.name} : ajouter la valeur de cette année")
+        self.year = year
+
+
+@cache
+def pmss_table() -> dict[int, Decimal]:
+    """Year → PMSS, from the dated parameter table."""
+    import yaml
+
+    data = yaml.safe_load(PMSS_FILE.read_text(encoding="utf-8"))
+    return {int(year): Decimal(str(value)) for year, value in data["pmss"].items()}
+
+
+def pmss(month: date) -> Decimal:
+    """The PMSS of ``month``; :class:`MissingPmss` when its year has no value."""
+    value = pmss_table().get(month.year)
+    if value is None:
+        raise MissingPmss(month.year)
+    return value
+
+
+def tranches(gross: Decimal, ceiling: Decimal) -> dict[str, Decimal]:
+    """The gross pay split into tranches A / B / C of ``ceiling`` (the PMSS)."""
+    return {name: min(max(gross - low * ceiling, Decimal(0)), (high - low) * ceiling)
+            for name, low, high in TRANCHES}
+
+
+def window(start: date) -> list[Month]:
+    """The 12 months before the month of ``start``, oldest first."""
+    index = start.year * 12 + start.month - 1
+    return [Month((index - n) // 12, (index - n) % 12 + 1, 1) for n in range(HISTORY_MONTHS, 0, -1)]
+
+
+_temporary = sa.MetaData()
+_months = sa.Table(  # the mensuelle of each arrêt × month of its window
+    "derived_arret_months", _temporary, sa.Column("arret_id", sa.String(32)), sa.Column("siren", sa.String(9)),
+    sa.Column("month", sa.Date()), sa.Column("submission_id", sa.String(36)),
+    sa.Column("declaration_id", sa.String(36)), sa.Column("individu_id", sa.BigInteger()),
+    sa.Column("filename", sa.String()), sa.Column("net_taxable", sa.Numeric(21, 3)),
+    sa.Column("net_paid", sa.Numeric(21, 3)), prefixes=["TEMPORARY"])
+_wanted = sa.Table("derived_arret_salary", _temporary, *(sa.Column(c.name, c.type) for c in arret_salary.c),
+                   prefixes=["TEMPORARY"])
+COLUMNS = [c.name for c in arret_salary.c]
+_START = "CAST(date_trunc('month', a.start) AS DATE)"
+MONTHS = f"""
+INSERT INTO derived_arret_months
+SELECT arret_id, siren, month, submission_id, declaration_id, individu_id, filename, net_taxable, net_paid FROM (
+    SELECT a.arret_id, a.siren, em.month, em.submission_id, em.declaration_id, em.individu_id, s.filename,
+           em.net_taxable, em.net_paid,
+           ROW_NUMBER() OVER (PARTITION BY a.arret_id, em.month ORDER BY s.filename, em.individu_id) AS n
+    FROM arrets a
+    JOIN employee_months em ON em.employee_id = a.employee_id
+    JOIN declarations d ON d.id = em.declaration_id AND d.state = 'current' AND d.nature = '01'
+    JOIN submissions s ON s.id = em.submission_id
+    WHERE a.siren IN :sirens AND em.month < {_START}
+      AND em.month >= CAST({_START} - INTERVAL '{HISTORY_MONTHS} months' AS DATE)
+) m WHERE n = 1
+"""
+_ITEM = f"INSERT INTO derived_arret_salary ({', '.join(COLUMNS)}) "
+_M = "m.arret_id, m.siren, m.month, m.submission_id, m.filename"
+_JOIN = ("JOIN {table} x ON x.declaration_id = m.declaration_id AND x.submission_id = m.submission_id "
+         "AND x.individu_id = m.individu_id")
+ITEMS = (
+    _ITEM + f"SELECT {_M}, 'source', NULL, NULL, NULL, NULL, NULL, NULL FROM derived_arret_months m",
+    _ITEM + f"SELECT {_M}, 'net_taxable', NULL, NULL, m.net_taxable, NULL, NULL, NULL FROM derived_arret_months m",
+    _ITEM + f"SELECT {_M}, 'net_paid', NULL, NULL, m.net_paid, NULL, NULL, NULL FROM derived_arret_months m",
+    _ITEM + f"""SELECT {_M}, 'gross', x.s21_g00_51_011, NULL, SUM(x.s21_g00_51_013), NULL, NULL, NULL
+    FROM derived_arret_months m {_JOIN.format(table="remuneration")}
+    GROUP BY {_M}, x.s21_g00_51_011""",
+    _ITEM + f"""SELECT {_M}, 'prime', x.s21_g00_52_001, NULL, x.s21_g00_52_002, x.s21_g00_52_003,
+           x.s21_g00_52_004, x.line
+    FROM derived_arret_months m {_JOIN.format(table="prime")}""",
+    _ITEM + f"""SELECT {_M}, 'composant', k.s21_g00_79_001, h.s21_g00_15_001, SUM(k.s21_g00_79_004), NULL, NULL,
+           NULL
+    FROM derived_arret_months m {_JOIN.format(table="base_assujettie")}
+    JOIN composant_base k ON k.submission_id = x.submission_id AND k.base_assujettie_id = x.instance_id
+    JOIN affiliation f ON f.submission_id = x.submission_id AND f.individu_id = x.individu_id
+                      AND f.s21_g00_70_012 = x.s21_g00_78_005
+    JOIN adhesion h ON h.submission_id = f.submission_id AND h.etablissement_id = f.etablissement_id
+                   AND h.s21_g00_15_005 = f.s21_g00_70_013
+    WHERE x.s21_g00_78_001 = '31'
+    GROUP BY {_M}, k.s21_g00_79_001, h.s21_g00_15_001""",
+)
+_SAME = " AND ".join(f"e.{c} IS NOT DISTINCT FROM s.{c}" for c in COLUMNS)
+STALE = f"DELETE FROM arret_salary s WHERE s.siren IN :sirens AND NOT EXISTS " \
+        f"(SELECT 1 FROM derived_arret_salary e WHERE {_SAME})"
+MISSING = f"INSERT INTO arret_salary ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} FROM derived_arret_salary e " \
+          f"WHERE NOT EXISTS (SELECT 1 FROM arret_salary s WHERE {_SAME})"
+
+
+def _scoped(sql: str) -> sa.TextClause:
+    return sa.text(sql).bindparams(sa.bindparam("sirens", expanding=True))
+
+
+def derive_salary(conn: sa.Connection, sirens: list[str]) -> int:
+    """Bring ``arret_salary`` of ``sirens`` in line with the current mensuelles (after the ``arrets`` rows);
+    rows written."""
+    if not sirens:
+        return 0
+    _months.create(conn)
+    _wanted.create(conn)
+    try:
+        conn.execute(_scoped(MONTHS), {"sirens": sirens})
+        for sql in ITEMS:
+            conn.execute(sa.text(sql))
+        return conn.execute(_scoped(STALE), {"sirens": sirens}).rowcount + conn.execute(sa.text(MISSING)).rowcount
+    finally:
+        _wanted.drop(conn)
+        _months.drop(conn)
+
+
+def salary_history(conn: sa.Connection, arret_id: str, start: date) -> list[SalaryMonth]:
+    """The 12 salary lines before the month of ``start``, oldest first (missing months flagged)."""
+    t = arret_salary.c
+    rows = conn.execute(sa.select(arret_salary).where(t.arret_id == arret_id)
+                        .order_by(t.month, t.item, t.contract, t.code, t.line)).all()
+    by_month: dict[Month, list] = defaultdict(list)
+    for row in rows:
+        by_month[Month.of(row.month)].append(row)
+    lines = []
+    for month in window(start):
+        ceiling = pmss(month)
+        items = by_month.get(month)
+        if not items:
+            lines.append(SalaryMonth(month, None, None, True, {}, [], {}, None, None, ceiling, None))
+            continue
+        values = {row.item: row.amount for row in items if row.item in ("net_taxable", "net_paid")}
+        pay = {row.code: Decimal(row.amount) for row in items if row.item == "gross"}
+        composants: dict[str, dict[str, Decimal]] = defaultdict(dict)
+        for row in items:
+            if row.item == "composant":
+                composants[row.contract][row.code] = Decimal(row.amount)
+        primes = [Prime(r.code, r.amount, r.period_start, r.period_end) for r in items if r.item == "prime"]
+        lines.append(SalaryMonth(
+            month, Path(items[0].filename).name, items[0].submission_id, False, pay, primes, dict(composants),
+            values.get("net_taxable"), values.get("net_paid"), ceiling,
+            tranches(pay[GROSS], ceiling) if GROSS in pay else None))
+    return lines
+
+
+def reference_salary(lines: list[SalaryMonth]) -> ReferenceSalary:
+    """Totals of the salary lines (gross 001, primes, tranches) and their average per declared month."""
+    declared = [line for line in lines if not line.missing]
+    gross = sum((line.gross.get(GROSS, Decimal(0)) for line in declared), Decimal(0))
+    primes = sum((p.amount or Decimal(0) for line in declared for p in line.primes), Decimal(0))
+    split = {name: sum((line.tranches[name] for line in declared if line.tranches), Decimal(0))
+             for name, _, _ in TRANCHES}
+    count = len(declared)
+    return ReferenceSalary(
+        count, [line.month for line in lines if line.missing], gross,
+        (gross / count).quantize(CENT) if count else None, primes, split,
+        {k: (v / count).quantize(CENT) for k, v in split.items()} if count else None)

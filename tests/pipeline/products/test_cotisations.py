@@ -1,0 +1,138 @@
+"""The contribution account of the scripted history (dsn_parser.generator.history_cotisations), on DuckDB and
+PostgreSQL: every period's figures against values computed from the generator's inputs."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from dsn_parser.generator import history_cotisations as H
+from pipeline.ingest import store_engine
+from pipeline.products import cotisations
+from pipeline.store.schema_cotisations import cotisation_months, cotisation_periods
+
+from .test_cotisations_truth import Truth, ingest_history
+
+AFTER_ALL = date(2026, 4, 30)
+
+
+@pytest.fixture(scope="module")
+def history():
+    return H.cotisations_history()
+
+
+@pytest.fixture(autouse=True)
+def only_this_product(monkeypatch):
+    """The ingest recomputes only this product (the others are tested on their own)."""
+    monkeypatch.setattr("pipeline.products.available_products", lambda: ["cotisations"])
+
+
+def money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def expected_period(truth: Truth, contract, period: str, status: str) -> dict:
+    months = truth.period_months(contract, period)
+    declared = sum(truth.declared[(contract.reference, m)] for m in months)
+    due = sum(truth.due[(contract.reference, m)] for m in months)
+    allocated = truth.allocated.get((contract.reference, period), Decimal(0))
+    paid = truth.paid.get((contract.reference, period), Decimal(0))
+    return {"period": period, "months": {f"{m:%Y-%m}": money(truth.declared[(contract.reference, m)]) for m in months},
+            "due": money(due), "declared": money(declared), "allocated": money(allocated), "paid": money(paid),
+            "allocated_minus_declared": money(allocated - declared), "paid_minus_allocated": money(paid - allocated),
+            "paid_minus_declared": money(paid - declared), "declared_minus_due": money(declared - due),
+            "due_date": truth.due_date(contract, period).isoformat(), "status": status, "charged": money(declared)}
+
+
+def statuses(truth: Truth, contract, day: date) -> dict[str, str]:
+    out = {}
+    for period in truth.periods(contract):
+        months = truth.period_months(contract, period)
+        declared = sum(truth.declared[(contract.reference, m)] for m in months)
+        paid = truth.paid.get((contract.reference, period), Decimal(0))
+        due_on = truth.due_date(contract, period)
+        if declared - paid <= Decimal("0.01") and (day > due_on or paid > 0):
+            out[period] = "soldée"
+        elif day <= due_on:
+            out[period] = "à venir"
+        else:
+            out[period] = "partiellement payée" if paid > 0 else "impayée"
+    return out
+
+
+def test_account_matches_the_generator_inputs_in_a_shuffled_ingest(store_url, tmp_path, history):
+    ingest_history(history, store_url, tmp_path, shuffle_seed=11)
+    truth = Truth(history)
+    siren = history.generated.company.siren
+    with store_engine(store_url).connect() as conn:
+        accounts = cotisations.account(conn, siren, as_of=AFTER_ALL)
+        stored = cotisations.account(conn, siren)
+    by_contract = {a.contract: a.as_dict() for a in accounts}
+    assert sorted(by_contract) == sorted([truth.monthly.reference, truth.quarterly.reference])
+    for contract, periodicity in ((truth.monthly, "monthly"), (truth.quarterly, "quarterly")):
+        got = by_contract[contract.reference]
+        state = statuses(truth, contract, AFTER_ALL)
+        assert got["periodicity"] == periodicity
+        assert got["organisme"] == history.generated.referential.organisme.code
+        assert got["periods"] == [expected_period(truth, contract, p, state[p]) for p in truth.periods(contract)]
+        periods = got["periods"]
+        assert got["totals"] == {
+            name: money(sum(Decimal(p[name]) for p in periods)) for name in ("due", "declared", "allocated", "paid")
+        } | {"balance": money(sum(Decimal(p["declared"]) - Decimal(p["paid"]) for p in periods))}
+    monthly = {p["period"]: p for p in by_contract[truth.monthly.reference]["periods"]}
+    assert monthly["2025M05"]["paid_minus_allocated"] == money(-H.SHORT)
+    assert monthly["2025M05"]["allocated_minus_declared"] == money(H.SHORT)  # the regularisation
+    assert monthly["2025M05"]["status"] == "soldée"
+    assert monthly["2025M08"]["allocated_minus_declared"] == money(-H.REPLACEMENT_DELTA)
+    assert monthly["2025M06"]["declared_minus_due"] == "0.00" and monthly["2025M07"]["declared_minus_due"] != "0.00"
+    assert by_contract[truth.quarterly.reference]["periods"][-1]["status"] == "impayée"
+    assert by_contract[truth.monthly.reference]["totals"]["balance"] == money(H.REPLACEMENT_DELTA)
+    # the derived tables (no as_of) give the same figures
+    assert [a.as_dict() for a in stored] == [a.as_dict() for a in accounts]
+
+
+def test_account_as_of_an_earlier_day_and_a_period_range(store_url, tmp_path, history):
+    ingest_history(history, store_url, tmp_path)
+    siren = history.generated.company.siren
+    before_replacement = date(2025, 9, 10)  # August received on 5 September, its replacement on 20 September
+    truth = Truth(history, replaced=False, last_month=date(2025, 8, 1))
+    with store_engine(store_url).connect() as conn:
+        earlier = cotisations.account(conn, siren, truth.monthly.reference, as_of=before_replacement)
+        ranged = cotisations.account(conn, siren, truth.quarterly.reference, start=date(2025, 5, 1),
+                                     end=date(2025, 7, 1), as_of=AFTER_ALL)
+    assert len(earlier) == 1
+    state = statuses(truth, truth.monthly, before_replacement)
+    assert earlier[0].as_dict()["periods"] == [expected_period(truth, truth.monthly, p, state[p])
+                                                for p in truth.periods(truth.monthly)]
+    assert state["2025M08"] == "soldée" and state["2025M05"] == "soldée"
+    assert earlier[0].periods[4].paid_minus_declared == 0
+    assert [p.period for p in ranged[0].periods] == ["2025T02", "2025T03"]
+
+
+def test_recompute_writes_nothing_on_an_intact_store_and_repairs_drift(store_url, tmp_path, history):
+    ingest_history(history, store_url, tmp_path)
+    siren = history.generated.company.siren
+    engine = store_engine(store_url)
+    with engine.begin() as conn:
+        before = (conn.execute(sa.select(cotisation_months).order_by(*cotisation_months.primary_key)).all(),
+                  conn.execute(sa.select(cotisation_periods).order_by(*cotisation_periods.primary_key)).all())
+        assert len(before[0]) == 2 * len(history.months) and len(before[1]) == len(history.months) + 4
+        assert cotisations.recompute(conn, [siren], AFTER_ALL) == 0
+        m, p = cotisation_months.c, cotisation_periods.c
+        conn.execute(cotisation_months.update().where(m.month == date(2025, 3, 1)).values(declared=1))
+        conn.execute(cotisation_periods.delete().where(p.period == "2025T01"))
+        conn.execute(cotisation_periods.insert().values(siren=siren, contract="X", period="2020M01", allocated=1,
+                                                        paid=1))
+        assert cotisations.recompute(conn, [siren], AFTER_ALL) == 4
+        after = (conn.execute(sa.select(cotisation_months).order_by(*cotisation_months.primary_key)).all(),
+                 conn.execute(sa.select(cotisation_periods).order_by(*cotisation_periods.primary_key)).all())
+    assert after == before
+    with engine.connect() as conn:
+        lines = cotisations.run_summary(conn)
+    truth = Truth(history)
+    assert len(lines) == 2
+    balance = sum(truth.declared[(truth.quarterly.reference, m)] for m in truth.months
+                  if m >= date(2026, 1, 1))
+    assert any(truth.quarterly.reference in line and f"solde {money(balance)} €" in line for line in lines)
