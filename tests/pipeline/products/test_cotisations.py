@@ -1,4 +1,4 @@
-"""The contribution account of the scripted history (dsn_parser.generator.history_cotisations), on DuckDB and
+"""The contribution account of the scripted history (tests.pipeline.products.history_cotisations), on DuckDB and
 PostgreSQL: every period's figures against values computed from the generator's inputs."""
 from __future__ import annotations
 

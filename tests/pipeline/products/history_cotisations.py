@@ -24,12 +24,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from ..writer import Record, render
-from .contracts import MENSUEL
-from .envelope import declaration_id
-from .generated import GeneratedCompany, generate_company
-from .monthly import file_date
-from .values import amount
+from dsn_parser.writer import Record, render
+from dsn_parser.generator.contracts import MENSUEL
+from dsn_parser.generator.envelope import declaration_id
+from dsn_parser.generator.generated import GeneratedCompany, generate_company
+from dsn_parser.generator.monthly import file_date
+from dsn_parser.generator.values import amount
 
 SEED = 1107
 EMPLOYEES = 8
