@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from dsn_parser.generator import history_cotisations as H
+from tests.pipeline.products import history_cotisations as H
 from pipeline.ingest import store_engine
 from pipeline.products import cotisations
 from pipeline.store.schema_cotisations import cotisation_months, cotisation_periods

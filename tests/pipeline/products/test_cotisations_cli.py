@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from dsn_parser.generator import history_cotisations as H
+from tests.pipeline.products import history_cotisations as H
 from pipeline.cli import main
 
 from .test_cotisations_truth import Truth, ingest_history

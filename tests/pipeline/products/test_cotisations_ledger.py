@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from dsn_parser.generator import history_cotisations as H
+from tests.pipeline.products import history_cotisations as H
 from dsn_parser.generator.monthly import file_date
 from pipeline.ingest import store_engine
 from pipeline.products.cotisations_dunning import dunning

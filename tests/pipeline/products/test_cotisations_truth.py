@@ -8,7 +8,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from dsn_parser.generator import history_cotisations as H
+from tests.pipeline.products import history_cotisations as H
 from dsn_parser.generator.payroll import pay_month
 from pipeline.ingest import ingest_path, store_engine
 from pipeline.referentials import store_referential
