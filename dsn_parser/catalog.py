@@ -30,10 +30,6 @@ class DataType:
     def is_decimal(self) -> bool:
         return self.nature == "Numeric" and bool(self.regexp) and "." in self.regexp
 
-    @property
-    def is_integer(self) -> bool:
-        return self.nature == "Numeric" and not self.is_decimal
-
 
 @dataclass(frozen=True)
 class Block:

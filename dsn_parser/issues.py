@@ -37,11 +37,6 @@ class SyntaxIssue:
     rubrique: str | None = None
     raw: str | None = None
 
-    @property
-    def stage_code(self) -> str:
-        """The DSN-Val stage code of this kind of issue (CV…/CST…)."""
-        return ISSUE_KINDS[self.kind][0]
-
 
 def issue(kind: str, line: int | None, rubrique: str | None = None, raw: str | None = None, **fields) -> SyntaxIssue:
     """Build an issue of ``kind`` with its French message filled from ``fields``."""

@@ -30,11 +30,6 @@ def table_schema(block: str, catalog: Catalog) -> pa.DataFrameSchema:
                                               error="line_end avant line"))
 
 
-def consumed_schemas(catalog: Catalog) -> dict[str, pa.DataFrameSchema]:
-    """Schemas of the tables later stages consume, by block code."""
-    return {block: table_schema(block, catalog) for block in CONSUMED_BLOCKS}
-
-
 def validate_tables(tables: dict[str, pd.DataFrame], catalog: Catalog) -> None:
     """Check every given table against its schema (raises pandera.errors.SchemaError on a mismatch)."""
     for block, frame in tables.items():

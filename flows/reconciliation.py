@@ -12,6 +12,7 @@ from flows.logs import run_logger
 from flows.store_access import resolve_url
 from pipeline import nightly
 from pipeline.nightly import REPORTS_DIR, Renderers, previous_day, write_day_summary
+from reports.nightly import write_nightly_report
 from reports.stored import write_day_index, write_submission_report
 
 __all__ = ["index_day", "nightly_reconciliation", "previous_day", "recompute_derived", "report_submission",
@@ -27,6 +28,7 @@ recompute_derived = _task(nightly.recompute, "recompute_derived")
 summarise_day = _task(nightly.summarise, "summarise_day")
 report_submission = _task(nightly.report_submission, "report_submission")
 index_day = _task(nightly.index_day, "index_day")
+nightly_report = _task(write_nightly_report, "nightly_report")
 TASKS = {nightly.recompute: recompute_derived, nightly.summarise: summarise_day,
          nightly.report_submission: report_submission, nightly.index_day: index_day}
 
@@ -35,8 +37,9 @@ TASKS = {nightly.recompute: recompute_derived, nightly.summarise: summarise_day,
 def nightly_reconciliation(day: str | None = None, db_url: str | None = None,
                            reports_dir: str = REPORTS_DIR) -> dict:
     """Reconcile one day (ISO date, default the previous Paris day); the paths written and the rows repaired."""
-    result = nightly.reconcile(day, resolve_url(db_url), RENDERERS, reports_dir,
-                               run=lambda step, *args: TASKS[step](*args))
+    url = resolve_url(db_url)
+    result = nightly.reconcile(day, url, RENDERERS, reports_dir, run=lambda step, *args: TASKS[step](*args))
+    result["report"] = str(nightly_report(result["day"], url, str(nightly.day_folder(result["day"], reports_dir))))
     logger = run_logger()
     repaired = nightly.repaired_total(result["repaired"])
     if repaired:

@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from datetime import datetime
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from .labels import SEVERITY_LABELS
 
-SEVERITY_LABELS = {"blocking": "bloquante", "warning": "non bloquante", "info": "information"}
 STATUS_LABELS = {"applied": "appliqué(s)", "downgraded": "en avertissement", "relaxed": "assoupli(s)",
                  "not_applied": "non appliqué(s)"}
-TEMPLATES = Path(__file__).parent / "templates"
 
 
 def report_dicts(reports) -> list[dict]:
@@ -65,18 +61,19 @@ def render_text(reports) -> str:
     return "\n".join(out)
 
 
-def templates() -> Environment:
+def templates():
     """The jinja2 environment of the report templates (HTML autoescaped)."""
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    from .model import environment
+
+    return environment()
 
 
 def render_html(reports, generated_at: datetime | None = None) -> str:
-    """A self-contained HTML page for compliance officers."""
-    data = report_dicts(reports)
-    families = Counter(a["family"] for r in data for a in r.get("anomalies", []))
-    return templates().get_template("anomalies.html.j2").render(
-        reports=data, families=dict(families), labels=SEVERITY_LABELS, norm_text_lines=norm_text_lines,
-        generated_at=(generated_at or datetime.now()).strftime("%d/%m/%Y %H:%M"))
+    """The self-contained anomaly report page of the files (:mod:`reports.submission`)."""
+    from .model import render_report_html
+    from .submission import submission_report
+
+    return render_report_html(submission_report(reports, generated_at=generated_at))
 
 
 RENDERERS = {"text": render_text, "json": render_json, "html": render_html}

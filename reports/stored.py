@@ -1,20 +1,36 @@
-"""Reports of stored submissions: one HTML page per submission (the page of ``dsn validate --format html``)
-and an index of a day's pages. The store reads are in :mod:`pipeline.store.stored_reports`."""
+"""Reports of stored submissions: one HTML page per submission (the anomaly report of
+:mod:`reports.submission`) and an index of a day's pages. The store reads are in
+:mod:`pipeline.store.stored_reports` and :mod:`reports.store_reads`."""
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
 
-from .anomalies import render_html, templates
+import sqlalchemy as sa
+
+from pipeline.store.stored_reports import stored_report
+
+from .anomalies import templates
+from .model import Report, render_report_html
+from .store_reads import submission_header
+from .submission import submission_report
 
 INDEX_NAME = "index.html"
 
 
+def stored_submission_report(conn: sa.Connection, submission_id: str, around: int = 0,
+                             unmask: bool = False) -> Report:
+    """The anomaly report of a stored submission (values as stored: masked by the validator), with its
+    reception time and establishments, and the archived file's lines around each anomaly when ``around``."""
+    return submission_report([stored_report(conn, submission_id)], [submission_header(conn, submission_id)],
+                             around=around, unmask=unmask)
+
+
 def write_submission_report(report: dict, submission_id: str, directory: str | Path) -> Path:
-    """Write ``<directory>/<submission id>.html`` from a report object and return its path."""
+    """Write ``<directory>/<submission id>.html`` from a stored report object and return its path."""
     path = Path(directory) / f"{submission_id}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html([report]), encoding="utf-8")
+    path.write_text(render_report_html(submission_report([report], [{"stored": True}])), encoding="utf-8")
     return path
 
 

@@ -24,7 +24,8 @@ class ValidationOptions:
     max_per_code: int | None = None  # cap of anomalies kept per code (None: all)
     unmask: bool = False  # show personal data (NIR…) in messages and employee keys
     referential: object | None = None  # insurer contract referential (FPOC), when given
-    norm: str | None = None  # force a norm version
+    norm: str | None = None  # the norm version the file was read with (--norm): its texts judge the file,
+    # not those of the version the file declares (rules.engine.validate)
     # severity of the controls read against the shipped 2021 referentials (rules.referentials.REFERENTIAL_CONTROLS):
     # None keeps their stated default (warning); "blocking" restores the norm's severity when the tables are fresh
     referential_severity: str | None = None
@@ -149,36 +150,3 @@ class Context:
         per_unique_path[valid] = found_paths
         per_unique_employee[valid] = found_employees
         return per_unique_path[inverse].tolist(), per_unique_employee[inverse].tolist()
-
-    def chain(self, instance: int | None) -> list[int]:
-        """The instance and its ancestors, root first."""
-        out = []
-        parent = self.parsed.instances.parent
-        while instance is not None and instance >= 0:
-            out.append(int(instance))
-            instance = int(parent[instance])
-        return out[::-1]
-
-    def block_path(self, instance: int | None) -> str | None:
-        """``établissement 00017 › individu matricule 0042 › contrat 2 › S21.G00.70`` for an instance."""
-        return self.places([instance])[0][0]
-
-    def employee(self, instance: int | None) -> str | None:
-        """The employee key of the individu an instance belongs to, if any."""
-        return self.places([instance])[1][0]
-
-    def declaration_of(self, instance: int) -> int | None:
-        """The déclaration (S20.G00.05 instance) an instance belongs to."""
-        codes, blocks = self.parsed.blocks.codes, self.parsed.instances.block
-        for i in self.chain(instance):
-            if codes[blocks[i]] == DECLARATION:
-                return i
-        return None
-
-    def line_of(self, instance: int) -> int:
-        return int(self.parsed.instances.first_line[instance])
-
-
-def present(series: pd.Series) -> np.ndarray:
-    """Boolean mask of non-null values of a column (works for every dtype of the tables)."""
-    return series.notna().to_numpy(dtype=bool)

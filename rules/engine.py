@@ -17,7 +17,7 @@ import pandas as pd
 
 from dsn_parser import ParsedFile
 
-from . import catalog_checks, coherence, fpoc, identifiers, payments, platform, referentials, syntax  # noqa: F401  (registration of the rule modules)
+from . import catalog_checks, coherence, fpoc, identifiers, payment_reconciliation, platform, referentials, syntax  # noqa: F401  (registration of the rule modules)
 from .anomaly import Anomaly, anomalies_frame
 from .context import Context, ValidationOptions
 from .masking import mask_text, mask_value

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from .identifier_keys import iban_valid, nir_key_valid
+
 PERSONAL_KINDS = ("nir", "ntt", "name", "birth_date", "birth_place", "address", "iban", "bic", "email", "phone")
 _ADDRESS_TYPES = ("Adresse", "Hexaposte")
 _NAME_LABEL = re.compile(r"^(anciens? )?(nom|prénom)s?\b", re.IGNORECASE)
@@ -123,16 +125,6 @@ _IBAN_SHAPE = re.compile(r"(?<![0-9A-Z])([A-Z]{2}[0-9]{2}[A-Z0-9]{11,30})(?![0-9
 _RAW_LINE = re.compile(r"(S[0-9]{2}\.G[0-9]{2}\.[0-9]{2}\.[0-9]{3}),'(.*)'")
 
 
-def _nir_key_valid(nir: str, key: str) -> bool:
-    number = int(nir.replace("2A", "19").replace("2B", "18"))
-    return 97 - number % 97 == int(key)
-
-
-def _iban_valid(iban: str) -> bool:
-    moved = iban[4:] + iban[:4]
-    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
-
-
 def mask_text(text: str | None) -> str | None:
     """Free text with its personal data masked: a raw DSN line by its rubrique, and by content every NIR
     (13 characters, or 15 with a valid key) and every IBAN with a valid check."""
@@ -145,12 +137,12 @@ def mask_text(text: str | None) -> str | None:
 
     def nir(match: re.Match) -> str:
         number, key = match.group(1), match.group(2)
-        if key is not None and not _nir_key_valid(number, key):
+        if key is not None and not nir_key_valid(number, key):
             return match.group(0)
         return mask_nir(match.group(0))
 
     def iban(match: re.Match) -> str:
         value = match.group(1)
-        return mask_personal("iban", value) if _iban_valid(value) else value
+        return mask_personal("iban", value) if iban_valid(value) else value
 
     return _IBAN_SHAPE.sub(iban, _NIR_SHAPE.sub(nir, text))

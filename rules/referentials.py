@@ -10,6 +10,7 @@ the engine applies ``effective_severity``. Refresh the snapshot with ``python -m
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -48,6 +49,8 @@ def referential_rule(code: str, *, tables: tuple[str, ...], scope: str, message:
                      description: str | None = None, test: str | None = None):
     """``rules.registry.rule`` for a control that reads the shipped ``tables``: registered at ``STALE_SEVERITY``
     with a description that says so, and listed in ``REFERENTIAL_CONTROLS`` for ``effective_severity``."""
+    module = sys._getframe(1).f_globals.get("__name__")
+
     def decorate(check):
         official = official_control(code) if "/" in code else None
         text = description or (official or {}).get("description", "") or (check.__doc__ or "")
@@ -57,7 +60,7 @@ def referential_rule(code: str, *, tables: tuple[str, ...], scope: str, message:
                 f"{without}) ; réglable par ValidationOptions.referential_severity ou severity_overrides.")
         REFERENTIAL_CONTROLS[code] = ReferentialUse(tuple(tables), DEFAULT_SEVERITY[family_of(code)])
         return rule(code, scope=scope, message=message, severity=STALE_SEVERITY, description=text.strip() + note,
-                    test=test)(check)
+                    test=test, module=module)(check)
     return decorate
 
 

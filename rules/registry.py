@@ -80,11 +80,13 @@ def register(rule: Rule) -> Rule:
 
 
 def rule(code: str, *, scope: str, message: str | None = None, severity: str | None = None,
-         norms: Iterable[str] | None = None, description: str | None = None, test: str | None = None):
+         norms: Iterable[str] | None = None, description: str | None = None, test: str | None = None,
+         module: str | None = None):
     """Decorator registering a check function under ``code``.
 
     ``message`` is a French ``str.format`` template over the finding's fields plus ``value`` and
-    ``rubrique``; official controls default to the workbook message.
+    ``rubrique``; official controls default to the workbook message. ``module``: the module that spells the
+    code, by default the caller's (a decorator built over this one passes its own caller's).
     """
     family = family_of(code)
     official = official_control(code) if "/" in code else None
@@ -94,7 +96,7 @@ def rule(code: str, *, scope: str, message: str | None = None, severity: str | N
         message = official["message"].replace("{", "{{").replace("}", "}}")
     if scope not in SCOPES:
         raise ValueError(f"{code}: portée inconnue {scope}")
-    module = sys._getframe(1).f_globals.get("__name__")
+    module = module or sys._getframe(1).f_globals.get("__name__")
 
     def decorate(check: Check) -> Check:
         register(Rule(code=code, family=family, severity=severity or DEFAULT_SEVERITY[family], scope=scope,

@@ -7,6 +7,7 @@ naming the missing folder; in CI (``CI=true``), which has the pack, it fails ins
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ import pytest
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 pytest_plugins = ("pytester",)  # tests/test_reference_pack.py runs the marker in a clone without the pack
+# The store's master key (pipeline.sealing): a temporary key file per test process, never the user's.
+os.environ.pop("DSN_STORE_KEY", None)
+os.environ["DSN_STORE_KEY_FILE"] = str(Path(tempfile.mkdtemp(prefix="dsn-test-key-")) / "store.key")
 
 
 def require(path: Path) -> Path:

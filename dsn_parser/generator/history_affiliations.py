@@ -17,7 +17,10 @@ FAMILLE, see :func:`contracts.make_referential`), each with one story:
 - ``returns``: contract 1 June 2024 – 31 March 2025 (rupture, portabilité of 10 months), hired again on
   1 September 2025, which ends his portabilité on 31 August 2025.
 
-:func:`affiliation_history` returns the mensuelles as (name, bytes), the FPOC sheet and these inputs.
+:func:`affiliation_history` returns the mensuelles as (name, bytes), the FPOC sheet and these inputs;
+:func:`flawed_month` one more mensuelle (``FLAWED_MONTH``) in which ``regular``'s santé affiliation is declared
+twice and ``hired``'s prévoyance one points at an adhésion the establishment does not declare (70.013
+``ORPHAN_ADHESION``).
 """
 from __future__ import annotations
 
@@ -38,6 +41,8 @@ DEPENDANT_MONTH = date(2025, 7, 1)
 DISAPPEARS_MONTH = date(2025, 8, 1)
 RETURN_START = date(2025, 9, 1)
 POPULATION_SLIP_MONTH = date(2025, 2, 1)
+FLAWED_MONTH = date(2026, 5, 1)
+ORPHAN_ADHESION = "9"
 PARTNER = Dependant("01", "CLAIRE", "DUMONT", date(1990, 4, 2), None)
 CHILD = Dependant("02", "LEO", "DUMONT", date(2016, 9, 14), None)
 ROLES = ("regular", "hired", "portability_11", "portability_20", "resigns", "option_change", "dependant_added",
@@ -160,3 +165,32 @@ def affiliation_history(seed: int = 18) -> AffiliationHistory:
             records = _repopulate(records, people["regular"].nir, prévoyance, history.slipped_population)
         history.files.append((f"mensuelle_{month:%Y%m}.dsn", render(records).encode("iso-8859-1")))
     return history
+
+
+def _repeat(records: list[Record], nir: str, adhesion: str) -> list[Record]:
+    """The employee's affiliation to ``adhesion`` (with its ayants droit) declared twice in a row."""
+    for start, end in _spans(records, nir):
+        if ("S21.G00.70.013", adhesion) in records[start:end]:
+            out = records[:end] + records[start:end] + records[end:]
+            fix_line_counts(out)
+            return out
+    raise ValueError(f"no affiliation to adhésion {adhesion}")
+
+
+def _point(records: list[Record], nir: str, adhesion: str, to: str) -> list[Record]:
+    """The employee's affiliation to ``adhesion`` pointing at adhésion ``to`` (70.013) instead."""
+    out = list(records)
+    for start, end in _spans(records, nir):
+        if ("S21.G00.70.013", adhesion) in records[start:end]:
+            out[start:end] = [(c, to if c == "S21.G00.70.013" else v) for c, v in records[start:end]]
+    return out
+
+
+def flawed_month(history: AffiliationHistory) -> tuple[str, bytes]:
+    """The mensuelle of FLAWED_MONTH described in the module docstring, as (name, bytes)."""
+    referential, people = history.company.referential, history.people
+    records = monthly_records(history.company.company, FLAWED_MONTH, employees=history.roster(FLAWED_MONTH))
+    records = _repeat(records, people["regular"].nir, referential.adhesion_id(history.santé.reference))
+    records = _point(records, people["hired"].nir, referential.adhesion_id(history.prévoyance.reference),
+                     ORPHAN_ADHESION)
+    return f"mensuelle_{FLAWED_MONTH:%Y%m}.dsn", render(records).encode("iso-8859-1")

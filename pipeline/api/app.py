@@ -1,13 +1,17 @@
 """The FastAPI application: the store engine (migrated), the guard on every route, errors as JSON."""
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from pipeline.portal.errors import PortalError
 
-from . import routes_auth, routes_companies, routes_submissions
+from . import (routes_affiliations, routes_arrets, routes_auth, routes_companies, routes_cotisations,
+               routes_submissions)
+from .cache import AnswerCache
 from .guard import guard
 from .settings import Settings
 
@@ -18,14 +22,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     settings = settings or Settings()
     app = FastAPI(title="Portail DSN", version="1", description="API du portail entreprises : comptes, "
-                  "habilitations, dépôts DSN et anomalies, produits du stock.", dependencies=[Depends(guard)])
+                  "habilitations, dépôts DSN et anomalies, produits du stock.", dependencies=[Depends(guard)],
+                  lifespan=_held_store)
     app.state.settings = settings
+    app.state.cache = AnswerCache(settings.cache_ttl)
     app.state.engine = store_engine(settings.db_url)
-    for module in (routes_auth, routes_companies, routes_submissions):
+    for module in (routes_auth, routes_companies, routes_submissions, routes_arrets, routes_cotisations,
+                   routes_affiliations):
         app.include_router(module.router)
     app.add_exception_handler(PortalError, _portal_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     return app
+
+
+@asynccontextmanager
+async def _held_store(app: FastAPI):
+    """On DuckDB, one connection held open while the app serves: the requests' connections (one per request,
+    from several threads) then share the open database instead of each attaching the file anew, which races
+    when one closes the file as another opens it."""
+    engine = app.state.engine
+    anchor = engine.raw_connection() if engine.dialect.name == "duckdb" else None
+    try:
+        yield
+    finally:
+        if anchor is not None:
+            anchor.close()
 
 
 def _portal_error(_request: Request, err: PortalError) -> JSONResponse:

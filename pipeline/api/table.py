@@ -2,9 +2,9 @@
 
 Scopes: ``public`` (no token), ``caller`` (any authenticated user, about himself), ``tiers`` (a tiers
 déclarant), ``company`` (the ``{siren}`` of the path, under :func:`pipeline.portal.habilitations.authorize`),
-``submission`` (every SIREN of the ``{submission_id}`` of the path, likewise), ``operator`` (insurer operators).
-A route absent from the table is refused (500) by the guard; ``pending`` routes belong to a store product not
-built yet and are not served.
+``submission`` (every SIREN of the ``{submission_id}`` of the path, likewise), ``arret`` (the SIREN of the
+``{arret_id}`` of the path, likewise), ``operator`` (insurer operators). A route absent from the table is refused
+(500) by the guard; ``pending`` routes belong to a store product not built yet and are not served.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pipeline.portal.habilitations import ADMIN
 
-SCOPES = ("public", "caller", "tiers", "company", "submission", "operator")
+SCOPES = ("public", "caller", "tiers", "company", "submission", "arret", "operator")
 
 
 @dataclass(frozen=True)
@@ -51,20 +51,20 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/submissions/{submission_id}", "submission", "dsn", "read"),
     Route("GET", "/v1/submissions/{submission_id}/anomalies", "submission", "dsn", "read"),
     Route("GET", "/v1/submissions/{submission_id}/report", "submission", "dsn", "read"),
-    # store products (pipeline.products.*): served once the product exists
-    Route("GET", "/v1/companies/{siren}/arrets", "company", "arret_travail", "read", pending=True),
-    Route("GET", "/v1/arrets/{arret_id}", "company", "arret_travail", "read", pending=True),
-    Route("POST", "/v1/companies/{siren}/arrets/drafts", "company", "arret_travail", "write", pending=True),
-    Route("PUT", "/v1/arrets/drafts/{draft_id}", "company", "arret_travail", "write", pending=True),
-    Route("POST", "/v1/arrets/drafts/{draft_id}/salaries/{line}/duplicate", "company", "arret_travail", "write",
-          pending=True),
-    Route("POST", "/v1/arrets/drafts/{draft_id}/status", "company", "arret_travail", "write", pending=True),
-    Route("GET", "/v1/companies/{siren}/cotisations/account", "company", "cotisation", "read", pending=True),
-    Route("GET", "/v1/companies/{siren}/cotisations/statement", "company", "cotisation", "read", pending=True),
-    Route("GET", "/v1/companies/{siren}/cotisations/dunning", "company", "cotisation", "read", pending=True),
-    Route("GET", "/v1/companies/{siren}/affiliations", "company", "affiliation", "read", pending=True),
-    Route("GET", "/v1/companies/{siren}/affiliations/movements", "company", "affiliation", "read", pending=True),
-    Route("GET", "/v1/companies/{siren}/affiliations/extraction", "company", "affiliation", "read", pending=True),
+    # store products (pipeline.products.*)
+    Route("GET", "/v1/companies/{siren}/arrets", "company", "arret_travail", "read"),
+    Route("GET", "/v1/arrets/{arret_id}", "arret", "arret_travail", "read"),
+    Route("GET", "/v1/arrets/{arret_id}/draft", "arret", "arret_travail", "read"),
+    Route("POST", "/v1/arrets/{arret_id}/draft", "arret", "arret_travail", "write"),
+    Route("PATCH", "/v1/arrets/{arret_id}/draft", "arret", "arret_travail", "write"),
+    Route("POST", "/v1/arrets/{arret_id}/draft/lines/{month}/duplicate", "arret", "arret_travail", "write"),
+    Route("POST", "/v1/arrets/{arret_id}/draft/status", "arret", "arret_travail", "write"),
+    Route("GET", "/v1/companies/{siren}/cotisations/account", "company", "cotisation", "read"),
+    Route("GET", "/v1/companies/{siren}/cotisations/statement", "company", "cotisation", "read"),
+    Route("GET", "/v1/companies/{siren}/cotisations/dunning", "company", "cotisation", "read"),
+    Route("GET", "/v1/companies/{siren}/affiliations", "company", "affiliation", "read"),
+    Route("GET", "/v1/companies/{siren}/affiliations/movements", "company", "affiliation", "read"),
+    Route("GET", "/v1/companies/{siren}/affiliations/extraction", "company", "affiliation", "read"),
 )
 
 BY_KEY: dict[tuple[str, str], Route] = {(r.method, r.path): r for r in ROUTES}

@@ -11,13 +11,13 @@ import argparse
 import sys
 import traceback
 
-from . import (arrets_command, cotisations_command, fpoc_command, ingest_command, nightly_command, norm_command, parse_command,
-               run_command, serve_command, users_command, validate_command)
+from . import (affiliations_command, arrets_command, cotisations_command, fpoc_command, ingest_command, key_command, nightly_command, norm_command, parse_command,
+               report_command, run_command, serve_command, users_command, validate_command)
 from .usage import EXIT_HELP, EXIT_INCOMPLETE, EXIT_UNUSABLE, FrenchParser, UsageError, leaf_parsers
 
 COMMANDS = (parse_command, validate_command, norm_command, run_command, ingest_command, nightly_command,
-            fpoc_command, serve_command, users_command, arrets_command,
-            cotisations_command)
+            fpoc_command, serve_command, users_command, arrets_command, affiliations_command,
+            cotisations_command, key_command, report_command)
 DISTRIBUTION = "dsn-pipeline"
 READING_COMMANDS = ("parse", "validate", "ingest", "run", "nightly")  # they read DSN files: memory settings tuned
 DEBUG_HELP = "en cas d'erreur inattendue, afficher la trace Python complète (pour un signalement)"

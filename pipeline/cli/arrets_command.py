@@ -25,7 +25,8 @@ ARRET_HEADER = ["arret_id", "siren", "siret", "matricule", "nir", "nom", "prenom
                 "debut_subrogation", "fin_subrogation", "date_reprise", "motif_reprise", "anciennete_jours",
                 "anciennete_mois", "statut", "declare_dans"]
 SALARY_HEADER = ["arret_id", "matricule", "mois", "fichier", "manquant", "brut_001", "brut_002", "brut_003",
-                 "brut_010", "primes", "net_fiscal", "net_verse", "pmss", "tranche_A", "tranche_B", "tranche_C"]
+                 "brut_010", "primes", "autres_revenus_bruts", "net_fiscal", "net_verse", "pmss", "tranche_A",
+                 "tranche_B", "tranche_C"]
 
 
 def day(text: str) -> date:
@@ -118,14 +119,19 @@ def arret_row(data: dict, record) -> list:
             record.seniority_days, record.seniority_months, record.status, " ".join(record.declared_in)]
 
 
-def salary_rows(detail) -> list[list]:
+def _total(items) -> object:
+    return sum((item.amount or 0 for item in items), 0) if items else None
+
+
+def salary_rows(record, history) -> list[list]:
+    """The export rows of an arrêt's salary lines."""
     rows = []
-    for line in detail.salary_history:
+    for line in history:
         split = line.tranches or {}
-        rows.append([detail.arret_id, detail.employee.matricule, str(line.month), line.source_file,
+        rows.append([record.arret_id, record.employee.matricule, str(line.month), line.source_file,
                      "oui" if line.missing else "non", *(line.gross.get(k) for k in ("001", "002", "003", "010")),
-                     sum((p.amount or 0 for p in line.primes), 0) if line.primes else None, line.net_taxable,
-                     line.net_paid, line.pmss, split.get("A"), split.get("B"), split.get("C")])
+                     _total(line.primes), _total(line.other_income), line.net_taxable, line.net_paid, line.pmss,
+                     split.get("A"), split.get("B"), split.get("C")])
     return rows
 
 
@@ -164,7 +170,8 @@ def show_text(data: dict) -> str:
     lines = [f"Arrêt {data['arret_id']} [{data['status']}]",
              f"  salarié : {e['matricule']} {e['nom']} {e['prenoms']}, NIR {e['nir']}, né(e) le {e['birth_date']}",
              f"  établissement : {data['siret']} ; contrat {c['number']} du {c['start']} "
-             f"(statut {c['statut_categoriel']}, nature {c['nature']}, quotité {c['quotite']}/{c['quotite_reference']}) ; ancienneté "
+             f"(statut {c['statut_categoriel']}, nature {c['nature']}, quotité {c['quotite']}/"
+             f"{c['quotite_reference']}) ; ancienneté "
              f"{data['seniority_months']} mois ({data['seniority_days']} jours)",
              f"  motif {data['motif']} : dernier jour travaillé {data['last_day_worked']}, arrêt du {data['start']} "
              f"au {data['planned_end']} (prévu)" + (f", accident le {data['accident_date']}"
@@ -182,8 +189,10 @@ def show_text(data: dict) -> str:
             lines.append(f"  {m['month']}  manquant (aucune mensuelle stockée)")
             continue
         t = m["tranches"] or {}
+        others = ", ".join(f"{o['type']} {o['amount']}" for o in m["other_income"])
         lines.append(f"  {m['month']}  {m['gross'].get('001') or '—':>11}  {m['pmss']:>11}  {t.get('A', '—'):>11}  "
-                     f"{t.get('B', '—'):>11}  {t.get('C', '—'):>11}  {m['source_file']}")
+                     f"{t.get('B', '—'):>11}  {t.get('C', '—'):>11}  {m['source_file']}"
+                     + (f"  (autres revenus bruts : {others})" if others else ""))
     r = data["reference_salary"]
     lines.append(f"  salaire de référence : {r['gross']} sur {r['months_declared']} mois déclarés (moyenne "
                  f"{r['gross_average']}), tranches A {r['tranches']['A']}, B {r['tranches']['B']}, "
@@ -212,7 +221,8 @@ def run_show(args) -> int:
 
 
 def run_export(args) -> int:
-    from pipeline.products.arrets import get_arret
+    from pipeline.products.arrets import list_arrets
+    from pipeline.products.arrets_salary import MissingPmss, salary_histories
 
     fmt = args.format or args.output.suffix.lower().lstrip(".")
     if fmt not in ("csv", "xlsx"):
@@ -220,15 +230,15 @@ def run_export(args) -> int:
     engine = _connect(args)
     try:
         with engine.connect() as conn:
-            from pipeline.products.arrets import list_arrets
-
             records = list_arrets(conn, siren=args.siren, siret=args.siret, employee=args.matricule,
                                   status=args.status, as_of=args.as_of)
-            details = [get_arret(conn, r.arret_id, args.as_of) for r in records]
+            histories = salary_histories(conn, {r.arret_id: r.start for r in records})
+    except MissingPmss as err:
+        raise UsageError("--output", str(err)) from None
     finally:
         engine.dispose()
     arret_rows = [arret_row(r.as_dict(args.unmask), r) for r in records]
-    salary = [row for d in details for row in salary_rows(d)]
+    salary = [row for r in records for row in salary_rows(r, histories[r.arret_id])]
     for path in _write(args.output, fmt, {"arrets": (ARRET_HEADER, arret_rows), "salaires": (SALARY_HEADER, salary)}):
         print(f"{path} écrit")
     print(f"{len(arret_rows)} arrêt(s), {len(salary)} ligne(s) de salaire")

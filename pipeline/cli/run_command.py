@@ -16,6 +16,7 @@ from .store_options import add_store_arguments, check_archive, open_store
 from .usage import UsageError
 
 DEFAULT_SAMPLES = Path("data/samples")
+DEFAULT_REPORTS = Path("var/reports")  # reports.run_reports.RUN_REPORTS
 
 
 def register(sub) -> None:
@@ -26,6 +27,8 @@ def register(sub) -> None:
                    help=f"dossier des fichiers DSN (défaut {DEFAULT_SAMPLES})")
     add_store_arguments(p)
     p.add_argument("--quiet", action="store_true", help="sans barre de progression")
+    p.add_argument("--reports", type=Path, default=DEFAULT_REPORTS, metavar="DOSSIER",
+                   help=f"dossier des rapports HTML écrits après le chargement (défaut {DEFAULT_REPORTS})")
     p.set_defaults(handler=run)
 
 
@@ -58,6 +61,11 @@ def run(args) -> int:
           f"{anomalies['info']} info(s)")
     for line in summaries:
         print(line)
+    from reports.run_reports import write_run_reports
+
+    stored = [(r.submission_id, r.path) for r in results if r.submission_id and r.status != "failed"]
+    for path in write_run_reports(engine.url.render_as_string(hide_password=False), stored, args.reports):
+        print(f"rapport : {path}")
     return exit_status(results)
 
 

@@ -49,7 +49,8 @@ def derive(conn: sa.Connection, submission_ids: list[str], fresh: bool, as_of: d
                                    .where(declarations.c.submission_id.in_(submission_ids))).scalars().all()
     states = replay_states(conn, submission_ids)
     employees = derive_employees(conn, declaration_ids, fresh)
-    products = recompute_products(conn, sirens_of(conn, declaration_ids) if with_products else [], as_of)
+    products = recompute_products(conn, sirens_of(conn, declaration_ids) if with_products else [], as_of,
+                                  declarations=list(declaration_ids))
     return DerivedChanges(declarations=states, products=products, **asdict(employees))
 
 

@@ -5,7 +5,9 @@ the declarations gets candidate identities ranked 0 former NIR (S21.G00.31.008),
 (S21.G00.30.020), 3 SIREN + matricule, and goes to the employee of its best-ranked identity already known in
 ``employee_identities``. An NTT or a matricule never brings an individu that has a NIR to an employee that
 already has a NIR (a reused matricule is another person). An individu with no usable known identity starts
-a new employee under its primary identity (NIR, else NTT, else SIREN + matricule). Then each candidate
+a new employee under its primary identity (NIR, else NTT, else SIREN + matricule). A NIR identity is
+``nir:`` and the NIR's keyed hash when the store encrypts NIRs (:mod:`pipeline.sealing`), so a
+resolution never needs the clear NIR; ``employees.nir`` keeps the sealed NIR. Then each candidate
 identity still unknown is recorded for the individu's employee; an identity held by another employee stays
 with it, so two known employees are never merged (the individu keeps its best-ranked one). Rows are
 inserted in identity order, so concurrent PostgreSQL loads take the unique-index locks in the same order.
@@ -19,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import sqlalchemy as sa
 
+from ..sealing import LOOKUP_LENGTH
 from ..store.bulk import staged
 from ..store.schema import ID, column_name, employee_months
 
@@ -58,6 +61,13 @@ months = sa.Table(  # the employee months the declarations should have
     "derived_months", _temporary, *(sa.Column(c.name, c.type) for c in employee_months.c), prefixes=["TEMPORARY"])
 
 _IN_SCOPE = "declaration_id IN :declarations"
+
+
+def _lookup(nir: str) -> str:
+    """The keyed hash of a stored NIR (the start of its token; a NIR stored in clear is shorter, so itself)."""
+    return f"substr({nir}, 1, {LOOKUP_LENGTH})"
+
+
 PERSONS = f"""
 INSERT INTO derived_persons ({", ".join(c.name for c in persons.c)})
 WITH contracts AS (
@@ -74,13 +84,14 @@ WITH contracts AS (
     SELECT submission_id, individu_id, SUM({NET_TAXABLE}) AS net_taxable, SUM({NET_PAID}) AS net_paid
     FROM versement_individu WHERE {_IN_SCOPE} GROUP BY submission_id, individu_id
 ), changes AS (
-    SELECT submission_id, individu_id, MIN({FORMER_NIR}) AS former_nir
+    SELECT submission_id, individu_id, MIN({_lookup(FORMER_NIR)}) AS former_nir
     FROM changement_individu WHERE {_IN_SCOPE} AND {FORMER_NIR} IS NOT NULL GROUP BY submission_id, individu_id
 )
 SELECT i.declaration_id, i.submission_id, i.instance_id, d.month, d.siren, d.nic, i.{MATRICULE},
        c.contract_number, c.contract_start, c.contract_nature, COALESCE(c.contracts, 0),
        pay.gross_pay, paid.net_taxable, paid.net_paid, s.received_at, i.{NIR}, i.{NTT}, changes.former_nir,
-       CASE WHEN i.{NIR} IS NOT NULL THEN 'nir:' || i.{NIR} WHEN i.{NTT} IS NOT NULL THEN 'ntt:' || i.{NTT}
+       CASE WHEN i.{NIR} IS NOT NULL THEN 'nir:' || {_lookup(f"i.{NIR}")}
+            WHEN i.{NTT} IS NOT NULL THEN 'ntt:' || i.{NTT}
             ELSE 'mat:' || d.siren || ':' || i.{MATRICULE} END,
        CASE WHEN i.{NIR} IS NOT NULL THEN 'nir' WHEN i.{NTT} IS NOT NULL THEN 'ntt' ELSE 'matricule' END
 FROM individu i
@@ -98,7 +109,7 @@ _CANDIDATE = ("SELECT submission_id, individu_id, {identity}, '{kind}', {rank}, 
 CANDIDATES = f"INSERT INTO derived_candidates ({', '.join(c.name for c in candidates.c)})\n" + "\nUNION ALL ".join(
     _CANDIDATE.format(identity=identity, kind=kind, rank=rank, present=present) for identity, kind, rank, present in (
         ("'nir:' || former_nir", "nir", 0, "former_nir IS NOT NULL"),
-        ("'nir:' || nir", "nir", 1, "nir IS NOT NULL"),
+        (f"'nir:' || {_lookup('nir')}", "nir", 1, "nir IS NOT NULL"),
         ("'ntt:' || ntt", "ntt", 2, "ntt IS NOT NULL"),
         ("'mat:' || siren || ':' || matricule", "matricule", 3, "siren IS NOT NULL AND matricule IS NOT NULL")))
 KNOWN_LINKS = """

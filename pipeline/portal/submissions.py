@@ -82,18 +82,29 @@ def submission_sirens(conn: sa.Connection, submission_id: str) -> set[str] | Non
                                                                 d.siren.is_not(None))).scalars())
 
 
-def submission_status(conn: sa.Connection, submission_id: str) -> SubmissionStatus:
+def _statuses(conn: sa.Connection, ids: list[str]) -> list[SubmissionStatus]:
+    """The statuses of the submissions ``ids``, in that order (two queries whatever their number)."""
+    if not ids:
+        return []
     s, d = submissions.c, declarations.c
-    row = conn.execute(sa.select(submissions).where(s.id == submission_id)).mappings().first()
-    if row is None:
-        raise NotFound("depot_inconnu", "dépôt inconnu")
-    declared = conn.execute(sa.select(d.id, d.siren, d.nic, d.month, d.nature, d.type, d.state)
-                            .where(d.submission_id == submission_id).order_by(d.instance_id)).mappings().all()
-    return SubmissionStatus(
+    rows = {row["id"]: row for row in conn.execute(sa.select(submissions).where(s.id.in_(ids))).mappings()}
+    declared: dict[str, list] = {i: [] for i in ids}
+    for x in conn.execute(sa.select(d.submission_id, d.id, d.siren, d.nic, d.month, d.nature, d.type, d.state)
+                          .where(d.submission_id.in_(ids)).order_by(d.submission_id, d.instance_id)).mappings():
+        declared[x["submission_id"]].append({k: v for k, v in x.items() if k != "submission_id"})
+    return [SubmissionStatus(
         row["id"], Path(row["filename"]).name, row["received_at"], row["status"], row["error"], row["norm"],
-        sorted({x["siren"] for x in declared if x["siren"]}),
+        sorted({x["siren"] for x in declared[i] if x["siren"]}),
         {v: int(row[f"anomalies_{v}"]) for v in SEVERITIES},
-        [{**dict(x), "month": x["month"].strftime("%Y-%m") if x["month"] else None} for x in declared])
+        [{**x, "month": x["month"].strftime("%Y-%m") if x["month"] else None} for x in declared[i]])
+        for i in ids if (row := rows.get(i)) is not None]
+
+
+def submission_status(conn: sa.Connection, submission_id: str) -> SubmissionStatus:
+    found = _statuses(conn, [submission_id])
+    if not found:
+        raise NotFound("depot_inconnu", "dépôt inconnu")
+    return found[0]
 
 
 def company_submissions(conn: sa.Connection, siren: str, status: str | None = None, limit: int = 50,
@@ -105,7 +116,7 @@ def company_submissions(conn: sa.Connection, siren: str, status: str | None = No
     if status is not None:
         query = query.where(s.status == status)
     ids = conn.execute(query.order_by(s.received_at.desc(), s.id).limit(limit).offset(offset)).scalars().all()
-    return [submission_status(conn, i) for i in ids]
+    return _statuses(conn, list(ids))
 
 
 def submission_anomalies(conn: sa.Connection, submission_id: str, severity: str | None = None,

@@ -1,9 +1,11 @@
 """Sick-leave arrêts (arrêts de travail) pre-filled from the stored DSN history.
 
-:func:`recompute` rebuilds the ``arrets`` table of the companies (:mod:`.arrets_derive`) and their
-cross-declaration checks (:mod:`.arrets_checks`); :func:`list_arrets` and :func:`get_arret` return the records
-of :mod:`.arrets_records` (the detail adds the affiliations on the start date, the 12-month salary history
-and the reference salary, :mod:`.arrets_salary`, and the indemnisation periods, :mod:`.arrets_indemnities`).
+:func:`recompute` rebuilds the ``arrets`` table of the companies with each arrêt's affiliations on its start
+(:mod:`.arrets_derive`), its salary lines (:mod:`.arrets_salary`) and its cross-declaration checks
+(:mod:`.arrets_checks`), all of them or only what an ingest's declarations touch; :func:`list_arrets` and
+:func:`get_arret` return the records of :mod:`.arrets_records` read from those tables (the detail adds the
+affiliations, the 12-month salary history and the reference salary, and the indemnisation periods,
+:mod:`.arrets_indemnities`).
 
 Status: the status of the arrêt's draft when a user saved one (:mod:`.arrets_drafts`), else ``clos`` once a
 reprise is declared (on or before the as-of date), else ``à compléter``.
@@ -16,9 +18,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from ..store.schema_arrets import arrets
+from ..store.schema_arrets import arret_affiliations, arrets
+from . import touched
 from .arrets_checks import anomalies_of, derive_checks
-from .arrets_derive import derive_arrets
+from .arrets_derive import close_scope, derive_affiliations, derive_arrets, open_scope
 from .arrets_drafts import draft_statuses
 from .arrets_indemnities import indemnisation
 from .arrets_records import Affiliation, Arret, ArretContract, ArretDetail, ArretEmployee, Reprise, Subrogation
@@ -28,9 +31,21 @@ OPEN, CLOSED = "à compléter", "clos"
 REPRISE_SOURCES = {"05": "signalement 05"}
 
 
-def recompute(conn: sa.Connection, sirens: list[str], as_of: date) -> int:
-    """Recompute the arrêts of ``sirens`` and their checks as of ``as_of``; rows written (0 when intact)."""
-    return derive_arrets(conn, sirens) + derive_salary(conn, sirens) + derive_checks(conn, sirens, as_of)
+def recompute(conn: sa.Connection, sirens: list[str], as_of: date,
+              declarations: list[str] | None = None) -> int:
+    """Recompute the arrêts of ``sirens``, their affiliations, salary lines and checks as of ``as_of``; rows
+    written (0 when intact). ``declarations`` (an ingest's): only the employees they touch (see
+    :class:`.arrets_derive.Scope`); None: everything."""
+    if not sirens:
+        return 0
+    scope = open_scope(conn, sirens, None if declarations is None else touched(conn, declarations))
+    if scope is None:
+        return 0
+    try:
+        return (derive_arrets(conn, scope) + derive_affiliations(conn, scope) + derive_salary(conn, scope)
+                + derive_checks(conn, scope, as_of))
+    finally:
+        close_scope(conn, scope)
 
 
 def run_summary(conn: sa.Connection) -> list[str]:
@@ -107,25 +122,11 @@ def list_arrets(conn: sa.Connection, siren: str | None = None, siret: str | None
     return [r for r in records if status is None or r.status == status]
 
 
-def affiliations_on(conn: sa.Connection, employee_id: str, day: date) -> list[Affiliation]:
-    """The employee's affiliations (S21.G00.70 with its S21.G00.15) running on ``day``, from the latest
-    current mensuelle of ``day``'s month or before."""
-    rows = conn.execute(sa.text("""
-        SELECT h.s21_g00_15_001, h.s21_g00_15_002, f.s21_g00_70_004, f.s21_g00_70_005
-        FROM employee_months em
-        JOIN declarations d ON d.id = em.declaration_id
-        JOIN affiliation f ON f.declaration_id = em.declaration_id AND f.submission_id = em.submission_id
-                          AND f.individu_id = em.individu_id
-        LEFT JOIN adhesion h ON h.submission_id = f.submission_id AND h.etablissement_id = f.etablissement_id
-                            AND h.s21_g00_15_005 = f.s21_g00_70_013
-        WHERE em.declaration_id = (
-            SELECT m.declaration_id FROM employee_months m JOIN declarations x ON x.id = m.declaration_id
-            WHERE m.employee_id = :employee AND x.state = 'current' AND x.nature = '01' AND m.month <= :day
-            ORDER BY m.month DESC, m.declaration_id LIMIT 1)
-          AND em.employee_id = :employee
-          AND (f.s21_g00_70_014 IS NULL OR f.s21_g00_70_014 <= :day)
-          AND (f.s21_g00_70_015 IS NULL OR f.s21_g00_70_015 >= :day)
-        ORDER BY h.s21_g00_15_001, f.s21_g00_70_004"""), {"employee": employee_id, "day": day})
+def affiliations_of(conn: sa.Connection, arret_id: str) -> list[Affiliation]:
+    """The affiliations of the arrêt's employee on its start (stored by the recompute)."""
+    f = arret_affiliations.c
+    rows = conn.execute(sa.select(f.contract_reference, f.organisme, f.option, f.population)
+                        .where(f.arret_id == arret_id).order_by(f.contract_reference, f.option))
     return [Affiliation(*row) for row in rows]
 
 
@@ -137,7 +138,7 @@ def get_arret(conn: sa.Connection, arret_id: str, as_of: date | None = None) -> 
         return None
     history = salary_history(conn, arret_id, row.start)
     detail = _record(row, as_of, draft_statuses(conn, [arret_id]).get(arret_id), ArretDetail,
-                     affiliations=affiliations_on(conn, row.employee_id, row.start),
+                     affiliations=affiliations_of(conn, arret_id),
                      anomalies=anomalies_of(conn, arret_id=arret_id), salary_history=history,
                      reference_salary=reference_salary(history))
     return dataclasses.replace(detail, indemnisation=indemnisation(conn, detail, as_of or date.today()))

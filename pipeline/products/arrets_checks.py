@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from rules.anomaly import ANOMALY_COLUMNS, Anomaly
 
 from ..store.schema_arrets import arret_anomalies
+from .arrets_derive import Scope, sync
 
 FAMILY, BLOCK = "DSN", "S21.G00.60"
 START_MONTH = "CAST(date_trunc('month', a.start) AS DATE)"
@@ -67,39 +68,26 @@ _temporary = sa.MetaData()
 found = sa.Table("derived_arret_anomalies", _temporary, *(sa.Column(c.name, c.type) for c in arret_anomalies.c),
                  prefixes=["TEMPORARY"])
 COLUMNS = [c.name for c in arret_anomalies.c]
-_SAME = " AND ".join(f"e.{c} IS NOT DISTINCT FROM s.{c}" for c in COLUMNS)
+COMPANIES = "a.siren IN :sirens"  # in each check's select: where the scope's condition goes
 
 
-def _insert(check: Check, n: int) -> str:
+def _insert(check: Check, n: int, scope: Scope) -> str:
+    select = check.select.replace(COMPANIES, COMPANIES + scope.arrets("a.arret_id"))
     return (f"INSERT INTO derived_arret_anomalies ({', '.join(COLUMNS)}) "
             f"SELECT f.arret_id, f.siren, CAST(:code{n} AS VARCHAR), '{FAMILY}', CAST(:severity{n} AS VARCHAR), "
             f"CAST(:message{n} AS VARCHAR), f.file, CAST(NULL AS BIGINT), CAST(:rubrique{n} AS VARCHAR), "
             f"'{BLOCK}', f.employee, f.value, CAST(NULL AS VARCHAR) "
-            f"FROM ({check.select}) f (arret_id, siren, file, employee, value)")
+            f"FROM ({select}) f (arret_id, siren, file, employee, value)")
 
 
-def derive_checks(conn: sa.Connection, sirens: list[str], as_of: date) -> int:
-    """Bring ``arret_anomalies`` of ``sirens`` in line with the checks as of ``as_of``; rows written."""
-    if not sirens:
-        return 0
-    found.create(conn)
-    try:
-        for n, check in enumerate(CHECKS):
-            statement = sa.text(_insert(check, n)).bindparams(sa.bindparam("sirens", expanding=True))
-            params = {"sirens": sirens, f"code{n}": check.code, f"severity{n}": check.severity,
-                      f"message{n}": check.message, f"rubrique{n}": check.rubrique}
-            if ":as_of" in check.select:
-                params["as_of"] = as_of
-            conn.execute(statement, params)
-        stale = sa.text(f"DELETE FROM arret_anomalies s WHERE s.siren IN :sirens AND NOT EXISTS "
-                        f"(SELECT 1 FROM derived_arret_anomalies e WHERE {_SAME})"
-                        ).bindparams(sa.bindparam("sirens", expanding=True))
-        missing = sa.text(f"INSERT INTO arret_anomalies ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} "
-                          f"FROM derived_arret_anomalies e WHERE NOT EXISTS "
-                          f"(SELECT 1 FROM arret_anomalies s WHERE {_SAME})")
-        return conn.execute(stale, {"sirens": sirens}).rowcount + conn.execute(missing).rowcount
-    finally:
-        found.drop(conn)
+def derive_checks(conn: sa.Connection, scope: Scope, as_of: date) -> int:
+    """Bring ``arret_anomalies`` in ``scope`` in line with the checks as of ``as_of``; rows written."""
+    params = {"as_of": as_of}
+    for n, check in enumerate(CHECKS):
+        params.update({f"code{n}": check.code, f"severity{n}": check.severity, f"message{n}": check.message,
+                       f"rubrique{n}": check.rubrique})
+    fill = [_insert(check, n, scope) for n, check in enumerate(CHECKS)]
+    return sync(conn, scope, arret_anomalies, found, fill, scope.arrets("s.arret_id"), params)
 
 
 def anomalies_of(conn: sa.Connection, siren: str | None = None, arret_id: str | None = None) -> list[Anomaly]:

@@ -86,11 +86,27 @@ def guarantee(parameters: dict) -> tuple[Guarantee, list[str]]:
     return Guarantee(**values), problems
 
 
-def _parameters(conn: sa.Connection, siren: str, reference: str | None, day: date) -> dict | None:
-    """The ``products: arrets:`` mapping of the contract line in force on ``day`` (None when there is none)."""
-    from ..referentials import stored_referential
+_PARSED: dict[tuple, object] = {}  # stored referential ids → their parsed referential (stored rows never change)
 
-    for line in stored_referential(conn, siren).lines(siren):
+
+def _referential(conn: sa.Connection, siren: str):
+    """The stored referential of ``siren`` (:func:`pipeline.referentials.stored_referential`), parsed once per
+    set of stored rows."""
+    from ..referentials import stored_referential
+    from ..store.schema import referentials
+
+    r = referentials.c
+    key = (siren, *conn.execute(sa.select(r.id).where(r.sirens.like(f"%{siren}%")).order_by(r.id)).scalars())
+    if key not in _PARSED:
+        if len(_PARSED) > 32:
+            _PARSED.clear()
+        _PARSED[key] = stored_referential(conn, siren)
+    return _PARSED[key]
+
+
+def _parameters(referential, siren: str, reference: str | None, day: date) -> dict | None:
+    """The ``products: arrets:`` mapping of the contract line in force on ``day`` (None when there is none)."""
+    for line in referential.lines(siren):
         if line.contract.reference == reference and line.valid_at(day) and line.product("arrets"):
             return dict(line.product("arrets"))
     return None
@@ -109,9 +125,10 @@ def _months(first: date, last: date) -> list[tuple[date, date]]:
 def indemnisation(conn: sa.Connection, detail: ArretDetail, as_of: date) -> list[Indemnisation]:
     """The indemnisation periods of the arrêt for each contract it is affiliated to on its start date."""
     references = sorted({a.contract_reference for a in detail.affiliations})
+    referential = _referential(conn, detail.siren) if references else None
     out = []
     for reference in references:
-        parameters = _parameters(conn, detail.siren, reference, detail.start)
+        parameters = _parameters(referential, detail.siren, reference, detail.start)
         terms, problems = guarantee(parameters or {})
         franchise_end = detail.start + timedelta(days=terms.franchise_days - 1) if terms.franchise_days else \
             detail.start - timedelta(days=1)

@@ -75,6 +75,16 @@ class Prime(Record):
 
 
 @dataclass(frozen=True)
+class OtherIncome(Record):
+    """An autre élément de revenu brut (S21.G00.54)."""
+
+    type: str | None  # S21.G00.54.001
+    amount: Decimal | None  # S21.G00.54.002
+    start: date | None  # S21.G00.54.003
+    end: date | None  # S21.G00.54.004
+
+
+@dataclass(frozen=True)
 class Affiliation(Record):
     contract_reference: str | None
     organisme: str | None
@@ -90,6 +100,7 @@ class SalaryMonth(Record):
     missing: bool
     gross: dict[str, Decimal]
     primes: list[Prime]
+    other_income: list[OtherIncome]
     composants: dict[str, dict[str, Decimal]]
     net_taxable: Decimal | None
     net_paid: Decimal | None

@@ -3,7 +3,8 @@ the month of the arrêt start. :func:`derive_salary` copies their figures into `
 recompute (set-based, only the differences written), so showing an arrêt reads a dozen rows;
 :func:`salary_history` builds the 12 lines from them, a month with no mensuelle a line flagged ``missing``.
 
-Gross pay is S21.G00.51.013 summed per type S21.G00.51.011; the tranches A / B / C split the gross 001 with the
+Gross pay is S21.G00.51.013 summed per type S21.G00.51.011; primes S21.G00.52 and other gross income
+S21.G00.54 are kept one by one (type, amount, period); the tranches A / B / C split the gross 001 with the
 month's PMSS (A up to 1 PMSS, B from 1 to 4, C from 4 to 8); composants S21.G00.79 are those of the bases 31,
 per insurer contract (S21.G00.15.001, reached through the affiliation S21.G00.70.012 = S21.G00.78.005).
 """
@@ -18,7 +19,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..store.schema_arrets import arret_salary
-from .arrets_records import Prime, ReferenceSalary, SalaryMonth
+from .arrets_derive import Scope, sync
+from .arrets_records import OtherIncome, Prime, ReferenceSalary, SalaryMonth
 from .records import CENT, Month
 
 PMSS_FILE = Path(__file__).with_name("data") / "pmss.yaml"
@@ -75,7 +77,7 @@ _wanted = sa.Table("derived_arret_salary", _temporary, *(sa.Column(c.name, c.typ
                    prefixes=["TEMPORARY"])
 COLUMNS = [c.name for c in arret_salary.c]
 _START = "CAST(date_trunc('month', a.start) AS DATE)"
-MONTHS = f"""
+MONTHS = """
 INSERT INTO derived_arret_months
 SELECT arret_id, siren, month, submission_id, declaration_id, individu_id, filename, net_taxable, net_paid FROM (
     SELECT a.arret_id, a.siren, em.month, em.submission_id, em.declaration_id, em.individu_id, s.filename,
@@ -85,15 +87,15 @@ SELECT arret_id, siren, month, submission_id, declaration_id, individu_id, filen
     JOIN employee_months em ON em.employee_id = a.employee_id
     JOIN declarations d ON d.id = em.declaration_id AND d.state = 'current' AND d.nature = '01'
     JOIN submissions s ON s.id = em.submission_id
-    WHERE a.siren IN :sirens AND em.month < {_START}
-      AND em.month >= CAST({_START} - INTERVAL '{HISTORY_MONTHS} months' AS DATE)
+    WHERE a.siren IN :sirens{scope} AND em.month < {start}
+      AND em.month >= CAST({start} - INTERVAL '{months} months' AS DATE)
 ) m WHERE n = 1
 """
 _ITEM = f"INSERT INTO derived_arret_salary ({', '.join(COLUMNS)}) "
 _M = "m.arret_id, m.siren, m.month, m.submission_id, m.filename"
 _JOIN = ("JOIN {table} x ON x.declaration_id = m.declaration_id AND x.submission_id = m.submission_id "
          "AND x.individu_id = m.individu_id")
-ITEMS = (
+ITEMS = [
     _ITEM + f"SELECT {_M}, 'source', NULL, NULL, NULL, NULL, NULL, NULL FROM derived_arret_months m",
     _ITEM + f"SELECT {_M}, 'net_taxable', NULL, NULL, m.net_taxable, NULL, NULL, NULL FROM derived_arret_months m",
     _ITEM + f"SELECT {_M}, 'net_paid', NULL, NULL, m.net_paid, NULL, NULL, NULL FROM derived_arret_months m",
@@ -103,6 +105,9 @@ ITEMS = (
     _ITEM + f"""SELECT {_M}, 'prime', x.s21_g00_52_001, NULL, x.s21_g00_52_002, x.s21_g00_52_003,
            x.s21_g00_52_004, x.line
     FROM derived_arret_months m {_JOIN.format(table="prime")}""",
+    _ITEM + f"""SELECT {_M}, 'other_income', x.s21_g00_54_001, NULL, x.s21_g00_54_002, x.s21_g00_54_003,
+           x.s21_g00_54_004, x.line
+    FROM derived_arret_months m {_JOIN.format(table="autre_element_brut")}""",
     _ITEM + f"""SELECT {_M}, 'composant', k.s21_g00_79_001, h.s21_g00_15_001, SUM(k.s21_g00_79_004), NULL, NULL,
            NULL
     FROM derived_arret_months m {_JOIN.format(table="base_assujettie")}
@@ -113,40 +118,44 @@ ITEMS = (
                    AND h.s21_g00_15_005 = f.s21_g00_70_013
     WHERE x.s21_g00_78_001 = '31'
     GROUP BY {_M}, k.s21_g00_79_001, h.s21_g00_15_001""",
-)
-_SAME = " AND ".join(f"e.{c} IS NOT DISTINCT FROM s.{c}" for c in COLUMNS)
-STALE = f"DELETE FROM arret_salary s WHERE s.siren IN :sirens AND NOT EXISTS " \
-        f"(SELECT 1 FROM derived_arret_salary e WHERE {_SAME})"
-MISSING = f"INSERT INTO arret_salary ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} FROM derived_arret_salary e " \
-          f"WHERE NOT EXISTS (SELECT 1 FROM arret_salary s WHERE {_SAME})"
+]
 
 
-def _scoped(sql: str) -> sa.TextClause:
-    return sa.text(sql).bindparams(sa.bindparam("sirens", expanding=True))
-
-
-def derive_salary(conn: sa.Connection, sirens: list[str]) -> int:
-    """Bring ``arret_salary`` of ``sirens`` in line with the current mensuelles (after the ``arrets`` rows);
+def derive_salary(conn: sa.Connection, scope: Scope) -> int:
+    """Bring ``arret_salary`` in ``scope`` in line with the current mensuelles (after the ``arrets`` rows);
     rows written."""
-    if not sirens:
-        return 0
     _months.create(conn)
-    _wanted.create(conn)
     try:
-        conn.execute(_scoped(MONTHS), {"sirens": sirens})
-        for sql in ITEMS:
-            conn.execute(sa.text(sql))
-        return conn.execute(_scoped(STALE), {"sirens": sirens}).rowcount + conn.execute(sa.text(MISSING)).rowcount
+        scope.run(conn, MONTHS.format(scope=scope.arrets("a.arret_id"), start=_START, months=HISTORY_MONTHS))
+        return sync(conn, scope, arret_salary, _wanted, ITEMS, scope.arrets("s.arret_id"))
     finally:
-        _wanted.drop(conn)
         _months.drop(conn)
+
+
+def _rows(conn: sa.Connection, ids: list[str]) -> dict[str, list]:
+    """The stored salary rows of the arrêts ``ids`` (a query per thousand), by arrêt."""
+    t = arret_salary.c
+    by_arret: dict[str, list] = defaultdict(list)
+    for n in range(0, len(ids), 1000):
+        query = (sa.select(arret_salary).where(t.arret_id.in_(ids[n:n + 1000]))
+                 .order_by(t.arret_id, t.month, t.item, t.contract, t.code, t.line))
+        for row in conn.execute(query):
+            by_arret[row.arret_id].append(row)
+    return by_arret
 
 
 def salary_history(conn: sa.Connection, arret_id: str, start: date) -> list[SalaryMonth]:
     """The 12 salary lines before the month of ``start``, oldest first (missing months flagged)."""
-    t = arret_salary.c
-    rows = conn.execute(sa.select(arret_salary).where(t.arret_id == arret_id)
-                        .order_by(t.month, t.item, t.contract, t.code, t.line)).all()
+    return _lines(_rows(conn, [arret_id]).get(arret_id, []), start)
+
+
+def salary_histories(conn: sa.Connection, starts: dict[str, date]) -> dict[str, list[SalaryMonth]]:
+    """Arrêt id → its 12 salary lines, for the arrêts of ``starts`` (arrêt id → start), read together."""
+    rows = _rows(conn, list(starts))
+    return {arret_id: _lines(rows.get(arret_id, []), start) for arret_id, start in starts.items()}
+
+
+def _lines(rows: list, start: date) -> list[SalaryMonth]:
     by_month: dict[Month, list] = defaultdict(list)
     for row in rows:
         by_month[Month.of(row.month)].append(row)
@@ -155,7 +164,7 @@ def salary_history(conn: sa.Connection, arret_id: str, start: date) -> list[Sala
         ceiling = pmss(month)
         items = by_month.get(month)
         if not items:
-            lines.append(SalaryMonth(month, None, None, True, {}, [], {}, None, None, ceiling, None))
+            lines.append(SalaryMonth(month, None, None, True, {}, [], [], {}, None, None, ceiling, None))
             continue
         values = {row.item: row.amount for row in items if row.item in ("net_taxable", "net_paid")}
         pay = {row.code: Decimal(row.amount) for row in items if row.item == "gross"}
@@ -164,9 +173,11 @@ def salary_history(conn: sa.Connection, arret_id: str, start: date) -> list[Sala
             if row.item == "composant":
                 composants[row.contract][row.code] = Decimal(row.amount)
         primes = [Prime(r.code, r.amount, r.period_start, r.period_end) for r in items if r.item == "prime"]
+        others = [OtherIncome(r.code, r.amount, r.period_start, r.period_end)
+                  for r in items if r.item == "other_income"]
         lines.append(SalaryMonth(
-            month, Path(items[0].filename).name, items[0].submission_id, False, pay, primes, dict(composants),
-            values.get("net_taxable"), values.get("net_paid"), ceiling,
+            month, Path(items[0].filename).name, items[0].submission_id, False, pay, primes, others,
+            dict(composants), values.get("net_taxable"), values.get("net_paid"), ceiling,
             tranches(pay[GROSS], ceiling) if GROSS in pay else None))
     return lines
 

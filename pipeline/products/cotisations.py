@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from ..store.history import utc_bounds
 from ..store.schema_cotisations import cotisation_months, cotisation_periods
 from .cotisations_compute import Contracts, apportion, compute, referentials
-from .cotisations_sql import composant_rows, decimal, filing_rows
+from . import touched
+from .cotisations_sql import composant_rows, decimal, filing_rows, touched_scope
 from .cotisations_terms import PERIODICITY_NAMES, due_date, period_months, period_periodicity
 from .records import Month, Record, money
 
@@ -75,16 +76,21 @@ def _keyed(rows, width: int, columns: tuple[str, ...]) -> dict[tuple, dict]:
     return {tuple(row[:width]): dict(zip(columns, row[width:])) for row in rows}
 
 
-def _stored(conn: sa.Connection, sirens: list[str]) -> tuple[dict, dict]:
+def _stored(conn: sa.Connection, sirens: list[str], months: list[date] | None = None,
+            periods: list[str] | None = None) -> tuple[dict, dict]:
+    """The stored rows of ``sirens`` (of ``months`` and ``periods`` only when given), keyed like :func:`compute`."""
     m, p = cotisation_months.c, cotisation_periods.c
-    months = conn.execute(sa.select(m.siren, m.contract, m.month, *(m[c] for c in MONTH_COLUMNS))
-                          .where(m.siren.in_(sirens))).all()
-    periods = conn.execute(sa.select(p.siren, p.contract, p.period, *(p[c] for c in PERIOD_COLUMNS))
-                           .where(p.siren.in_(sirens))).all()
-    stored_months = _keyed(months, 3, MONTH_COLUMNS)
+    month_query = sa.select(m.siren, m.contract, m.month, *(m[c] for c in MONTH_COLUMNS)).where(m.siren.in_(sirens))
+    period_query = (sa.select(p.siren, p.contract, p.period, *(p[c] for c in PERIOD_COLUMNS))
+                    .where(p.siren.in_(sirens)))
+    if months is not None:
+        month_query = month_query.where(m.month.in_(months))
+    if periods is not None:
+        period_query = period_query.where(p.period.in_(periods))
+    stored_months = _keyed(conn.execute(month_query).all(), 3, MONTH_COLUMNS)
     for values in stored_months.values():
         values["declared"], values["due"] = decimal(values["declared"]), decimal(values["due"])
-    stored_periods = _keyed(periods, 3, PERIOD_COLUMNS)
+    stored_periods = _keyed(conn.execute(period_query).all(), 3, PERIOD_COLUMNS)
     for values in stored_periods.values():
         values["allocated"], values["paid"] = decimal(values["allocated"]), decimal(values["paid"])
     return stored_months, stored_periods
@@ -104,14 +110,22 @@ def _sync(conn: sa.Connection, table: sa.Table, keys: tuple[str, ...], wanted: d
     return len(stale) + len(changed) + len(missing)
 
 
-def recompute(conn: sa.Connection, sirens: list[str], as_of: date) -> int:
-    """Bring the account tables of ``sirens`` in line with the current declarations; return the rows written."""
+def recompute(conn: sa.Connection, sirens: list[str], as_of: date,
+              declarations: list[str] | None = None) -> int:
+    """Bring the account tables of ``sirens`` in line with the current declarations; return the rows written.
+    ``declarations`` (an ingest's): only the months of the declarations they touch (:func:`touched`) and the
+    periods of those declarations' composants; None: everything."""
     if not sirens:
         return 0
-    months, periods, _shares = compute(conn, sirens)
-    stored_months, stored_periods = _stored(conn, sirens)
-    return (_sync(conn, cotisation_months, ("siren", "contract", "month"), months, stored_months)
-            + _sync(conn, cotisation_periods, ("siren", "contract", "period"), periods, stored_periods))
+    months = periods = None
+    if declarations is not None:
+        months, periods = touched_scope(conn, touched(conn, declarations))
+        if not months and not periods:
+            return 0
+    computed_months, computed_periods, _shares = compute(conn, sirens, months=months, periods=periods)
+    stored_months, stored_periods = _stored(conn, sirens, months, periods)
+    return (_sync(conn, cotisation_months, ("siren", "contract", "month"), computed_months, stored_months)
+            + _sync(conn, cotisation_periods, ("siren", "contract", "period"), computed_periods, stored_periods))
 
 
 def end_of(day: date) -> datetime:

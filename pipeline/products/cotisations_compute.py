@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from rules.fpoc.model import ContractParameters, Periodicity, Referential
 
 from ..referentials import stored_referential
-from .cotisations_sql import END_OF_TIME, composant_rows, decimal, month_rows
-from .cotisations_terms import AccountTerms, account_terms, period_code, period_periodicity
+from .cotisations_sql import END_OF_TIME, composant_rows, contract_periods, decimal, month_rows
+from .cotisations_terms import AccountTerms, account_terms, period_code, period_months, period_periodicity
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -105,37 +105,42 @@ def apportion(rows: list) -> list[PaymentShare]:
     return shares
 
 
+def fallback_periodicities(rows) -> dict[tuple, Periodicity]:
+    """(siren, contract) → the periodicity of its latest S21.G00.55.004 period code, from (siren, contract, period)
+    rows: the periodicity of a contract the referential does not give."""
+    latest: dict[tuple, tuple] = {}
+    for siren, contract, code in rows:
+        found = period_periodicity(code or "")
+        if found is not None:
+            latest[(siren, contract)] = max(latest.get((siren, contract), (date.min, "")),
+                                            (period_months(code)[0], code))
+    return {key: period_periodicity(code) for key, (_first, code) in latest.items()}
+
+
 def compute(conn: sa.Connection, sirens: list[str], when: datetime | None = None,
-            contracts: dict[str, Contracts] | None = None) -> tuple[dict, dict, list[PaymentShare]]:
+            contracts: dict[str, Contracts] | None = None, months: list[date] | None = None,
+            periods: list[str] | None = None) -> tuple[dict, dict, list[PaymentShare]]:
     """(months, periods, shares): ``months`` (siren, contract, month) → organisme, period, declared, due, lines,
-    heads; ``periods`` (siren, contract, period) → organisme, allocated, paid; the payment shares."""
+    heads; ``periods`` (siren, contract, period) → organisme, allocated, paid; the payment shares. ``months`` and
+    ``periods`` given: only those (and the shares of the payments holding those periods)."""
     contracts = contracts if contracts is not None else referentials(conn, sirens)
     rates, flats = rate_rows(contracts)
-    shares = apportion(composant_rows(conn, sirens, when))
-    periods: dict[tuple, dict] = {}
-    seen_codes: dict[tuple, Periodicity] = {}
+    shares = apportion(composant_rows(conn, sirens, when, periods))
+    by_period: dict[tuple, dict] = {}
     for share in shares:
+        if periods is not None and share.period not in periods:
+            continue
         key = (share.siren, share.contract, share.period)
-        row = periods.setdefault(key, {"organisme": share.organisme, "allocated": Decimal(0), "paid": Decimal(0)})
+        row = by_period.setdefault(key, {"organisme": share.organisme, "allocated": Decimal(0), "paid": Decimal(0)})
         row["allocated"] += share.allocated
         row["paid"] += share.paid
-        found = period_periodicity(share.period)
-        if found is not None:
-            seen_codes[(share.siren, share.contract)] = found
-    months: dict[tuple, dict] = {}
-
-    def month_row(siren, contract, month, organisme) -> dict:
-        key = (siren, contract, month)
-        if key not in months:
-            periodicity = contracts[siren].periodicity(contract, month, seen_codes.get((siren, contract)))
-            months[key] = {"organisme": organisme, "period": period_code(month, periodicity),
-                           "declared": Decimal(0), "due": Decimal(0), "lines": 0, "heads": 0}
-        return months[key]
-
-    for row in month_rows(conn, sirens, rates, flats, when):
-        target = month_row(row.siren, row.contract, row.month, row.organisme)
-        target.update(declared=decimal(row.declared), lines=int(row.lines), due=decimal(row.due), heads=int(row.heads))
-    for values in months.values():
-        for name in ("declared", "due"):
-            values[name] = values[name].quantize(CENT, rounding=ROUND_HALF_UP)
-    return months, periods, shares
+    fallback = fallback_periodicities(contract_periods(conn, sirens, when))
+    by_month: dict[tuple, dict] = {}
+    for row in month_rows(conn, sirens, rates, flats, when, months):
+        periodicity = contracts[row.siren].periodicity(row.contract, row.month, fallback.get((row.siren, row.contract)))
+        by_month[(row.siren, row.contract, row.month)] = {
+            "organisme": row.organisme, "period": period_code(row.month, periodicity),
+            "declared": decimal(row.declared).quantize(CENT, rounding=ROUND_HALF_UP),
+            "due": decimal(row.due).quantize(CENT, rounding=ROUND_HALF_UP),
+            "lines": int(row.lines), "heads": int(row.heads)}
+    return by_month, by_period, shares

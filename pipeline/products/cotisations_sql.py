@@ -24,10 +24,13 @@ AFFILIATION, BASE, COMPOSANT_BASE = BLOCK_TABLES["S21.G00.70"], BLOCK_TABLES["S2
 COTISATION = BLOCK_TABLES["S21.G00.81"]
 
 
-def monthly_declarations(sirens: list[str], when: datetime | None) -> sa.Subquery:
-    """The mensuelles (nature 01) of ``sirens`` current now (``when`` None) or at ``when``."""
+def monthly_declarations(sirens: list[str], when: datetime | None, months: list[date] | None = None) -> sa.Subquery:
+    """The mensuelles (nature 01) of ``sirens`` current now (``when`` None) or at ``when`` (of ``months`` only when
+    given)."""
     d = declarations.c
     conditions = [d.siren.in_(sirens), d.nature == "01", d.month.is_not(None)]
+    if months is not None:
+        conditions.append(d.month.in_(months))
     if when is None:
         conditions.append(d.state == "current")
     else:
@@ -72,15 +75,15 @@ def _line_match(table: sa.Subquery, aff: sa.CTE) -> sa.ColumnElement[bool]:
 
 
 def month_rows(conn: sa.Connection, sirens: list[str], rates: list[tuple], flats: list[tuple],
-               when: datetime | None = None) -> list:
+               when: datetime | None = None, months: list[date] | None = None) -> list:
     """(siren, contract, month, organisme, declared, lines, due, heads) per contract and month, over the
-    affiliations (one pass).
+    affiliations (one pass; ``months`` only when given).
 
     ``rates``: (siren, contract, option, population, 79.001 type, valid_from, valid_to, rate as a fraction);
     ``flats``: (siren, contract, option, population, valid_from, valid_to, flat amount per affiliation); option
     and population ``""`` when the line has none.
     """
-    decl = monthly_declarations(sirens, when)
+    decl = monthly_declarations(sirens, when, months)
     aff = _affiliations(decl)
     rate_table, flat_table = _literal_table("rates", RATE_COLUMNS, rates), _literal_table("flats", FLAT_COLUMNS, flats)
     b, cb, c = BASE.c, COMPOSANT_BASE.c, COTISATION.c
@@ -123,10 +126,11 @@ def month_rows(conn: sa.Connection, sirens: list[str], rates: list[tuple], flats
     return conn.execute(query).all()
 
 
-def composant_rows(conn: sa.Connection, sirens: list[str], when: datetime | None = None) -> list:
+def composant_rows(conn: sa.Connection, sirens: list[str], when: datetime | None = None,
+                   periods: list[str] | None = None) -> list:
     """Every S21.G00.55 of the mensuelles with its payment block: siren, declaration id, month, file date,
     payment instance, 20.001 organism, 20.005 amount, 20.010 mode, 20.011 date, 55.001, 55.003, 55.004, 55.005;
-    in declaration and line order."""
+    in declaration and line order. ``periods``: only the payments holding a composant of one of them."""
     decl = monthly_declarations(sirens, when)
     v, c = PAYMENT.c, COMPOSANT.c
     query = (sa.select(decl.c.siren, decl.c.id.label("declaration_id"), decl.c.month, decl.c.file_date,
@@ -137,9 +141,31 @@ def composant_rows(conn: sa.Connection, sirens: list[str], when: datetime | None
                        c.s21_g00_55_004.label("period"), c.s21_g00_55_005.label("crm"), c.line.label("line"))
              .select_from(COMPOSANT)
              .join(decl, decl.c.id == c.declaration_id)
-             .join(PAYMENT, sa.and_(v.declaration_id == c.declaration_id, v.instance_id == c.versement_ops_id))
-             .order_by(decl.c.month, decl.c.id, c.line))
-    return conn.execute(query).all()
+             .join(PAYMENT, sa.and_(v.declaration_id == c.declaration_id, v.instance_id == c.versement_ops_id)))
+    if periods is not None:
+        held = COMPOSANT.alias("held")
+        holding = (sa.select(held.c.declaration_id, held.c.versement_ops_id).distinct()
+                   .where(held.c.s21_g00_55_004.in_(periods)).subquery("holding"))
+        query = query.join(holding, sa.and_(holding.c.declaration_id == c.declaration_id,
+                                            holding.c.versement_ops_id == c.versement_ops_id))
+    return conn.execute(query.order_by(decl.c.month, decl.c.id, c.line)).all()
+
+
+def contract_periods(conn: sa.Connection, sirens: list[str], when: datetime | None = None) -> list:
+    """The distinct (siren, 55.003 contract, 55.004 period) of the current mensuelles' composants."""
+    decl = monthly_declarations(sirens, when)
+    c = COMPOSANT.c
+    return conn.execute(sa.select(decl.c.siren, c.s21_g00_55_003, c.s21_g00_55_004).distinct()
+                        .select_from(COMPOSANT).join(decl, decl.c.id == c.declaration_id)).all()
+
+
+def touched_scope(conn: sa.Connection, declaration_ids: list[str]) -> tuple[list[date], list[str]]:
+    """The months of ``declaration_ids`` and the periods (55.004) of their composants, sorted."""
+    d, c = declarations.c, COMPOSANT.c
+    months = conn.execute(sa.select(d.month).distinct().where(d.id.in_(declaration_ids), d.month.is_not(None)))
+    periods = conn.execute(sa.select(c.s21_g00_55_004).distinct()
+                           .where(c.declaration_id.in_(declaration_ids), c.s21_g00_55_004.is_not(None)))
+    return sorted(months.scalars()), sorted(periods.scalars())
 
 
 def filing_rows(conn: sa.Connection, siren: str, when: datetime | None = None) -> dict[date, tuple[date | None, int]]:

@@ -1,7 +1,7 @@
 """CSV and XLSX files of product rows: one sheet (or CSV file) per table of plain rows.
 
 XLSX sheets have a bold frozen header, an auto-filter over the data, column widths that fit their longest
-value (capped), amounts written as numbers with a euro format and dates as dates. openpyxl is imported only
+value (capped), amounts written as numbers with a euro format and dates as dates. xlsxwriter is imported only
 when a workbook is written.
 """
 from __future__ import annotations
@@ -29,34 +29,41 @@ def write_csv(path: str | Path, header: list[str], rows: list[list]) -> Path:
     return path
 
 
+def _width(value) -> int:
+    return len(f"{value:.2f}" if isinstance(value, Decimal) else str(value or ""))
+
+
 def write_xlsx(path: str | Path, sheets: dict[str, tuple[list[str], list[list]]]) -> Path:
-    """An XLSX workbook with one sheet per ``name → (header, rows)``, in order."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """An XLSX workbook with one sheet per ``name → (header, rows)``, in order (written by xlsxwriter in its
+    constant-memory mode, row after row: linear in rows; a text is always written as text, never a formula)."""
+    import xlsxwriter
 
     path = Path(path)
-    book = Workbook()
-    book.remove(book.active)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                           "strings_to_urls": False})
+    bold = book.add_format({"bold": True})
+    euro, day = book.add_format({"num_format": EURO_FORMAT}), book.add_format({"num_format": DATE_FORMAT})
     for name, (header, rows) in sheets.items():
-        sheet = book.create_sheet(title=name[:31])
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        sheet = book.add_worksheet(name[:31])
         widths = [len(str(h)) for h in header]
         for row in rows:
-            sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-            for cell, value in zip(sheet[sheet.max_row], row):
-                if isinstance(value, Decimal):
-                    cell.number_format = EURO_FORMAT
-                elif isinstance(value, date):
-                    cell.number_format = DATE_FORMAT
             for i, value in enumerate(row):
-                widths[i] = max(widths[i], len(f"{value:.2f}" if isinstance(value, Decimal) else str(value or "")))
-        for i, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = min(width + 2, MAX_WIDTH)
-        sheet.freeze_panes = "A2"
+                widths[i] = max(widths[i], _width(value))
+        for i, width in enumerate(widths):
+            sheet.set_column(i, i, min(width + 2, MAX_WIDTH))
+        sheet.freeze_panes(1, 0)
         if header:
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(len(rows) + 1, 1)}"
-    book.save(path)
+            sheet.autofilter(0, 0, max(len(rows), 1), len(header) - 1)
+        sheet.write_row(0, 0, header, bold)
+        for number, row in enumerate(rows, start=1):
+            for column, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, Decimal):
+                    sheet.write_number(number, column, float(value), euro)
+                elif isinstance(value, date):
+                    sheet.write_datetime(number, column, value, day)
+                else:
+                    sheet.write(number, column, value)
+    book.close()
     return path

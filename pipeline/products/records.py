@@ -4,7 +4,8 @@ A record is a frozen dataclass; :func:`as_json` turns its fields into the JSON t
 serves: amounts (``Decimal``) as strings with two decimals, dates ``YYYY-MM-DD``, months ``YYYY-MM`` (fields
 typed :class:`Month`), nested records and lists recursively. A field declared with ``personal(kind)`` holds
 personal data of that kind (``nir``, ``name``, ``birth_date``, ``iban``, ``bic``, ``address``…) and is masked
-by :func:`rules.masking.mask_personal` unless the caller unmasks.
+by :func:`rules.masking.mask_personal` unless the caller unmasks; a NIR or IBAN sealed in the store is revealed
+first (:func:`pipeline.sealing.reveal`).
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from rules.masking import mask_personal
+
+from ..sealing import reveal
 
 CENT = Decimal("0.01")
 PERSONAL = "personal"
@@ -66,8 +69,10 @@ def as_json(record, unmask: bool = False) -> dict:
     for f in dataclasses.fields(record):
         value = getattr(record, f.name)
         kind = f.metadata.get(PERSONAL)
-        if kind is not None and not unmask:
-            value = mask_personal(kind, json_value(value, True))
+        if kind is not None:
+            value = reveal(value)
+            if not unmask:
+                value = mask_personal(kind, json_value(value, True))
         out[f.name] = json_value(value, unmask)
     return out
 

@@ -2,7 +2,8 @@
 
 DuckDB: the Arrow table is registered on the raw DuckDB connection and copied with ``INSERT … SELECT``.
 PostgreSQL: the rows stream through ``COPY … FROM STDIN`` (CSV written by Arrow) on the psycopg 3 cursor.
-Both use the DBAPI connection of the SQLAlchemy connection, so they commit or roll back with it.
+Both use the DBAPI connection of the SQLAlchemy connection, so they commit or roll back with it. NIR and IBAN
+values are written sealed (:func:`pipeline.store.personal.protect`).
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import sqlalchemy as sa
+
+from .personal import protect
 
 COPY_BATCH_ROWS = 200_000
 _names = itertools.count()
@@ -53,10 +56,14 @@ def _copy(conn: sa.Connection, target: str, columns: list[str], data: pa.Table) 
 
 
 def bulk_insert(conn: sa.Connection, table: sa.Table, data: pa.Table) -> int:
-    """Append the rows of ``data`` (columns named as in ``table``) to ``table``; return the row count."""
+    """Append the rows of ``data`` (columns named as in ``table``) to ``table``; return the row count.
+
+    NIR and IBAN columns of a block table are sealed first when encryption is on (:mod:`pipeline.store.personal`).
+    """
     if data.num_rows == 0:
         return 0
     columns = _columns(table, data)
+    data = protect(conn, table, data)
     target = _quoted(conn, table.name)
     if conn.dialect.name == "postgresql":
         _copy(conn, target, columns, data)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from . import schema
+from .personal import stored_lookup
 from .schema import declarations, employee_identities, submissions
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -45,7 +46,7 @@ def employee_id_of(conn: sa.Connection, nir: str | None = None, ntt: str | None 
     """The stored employee of a NIR (current or former), else an NTT, else a (SIREN, matricule); None when
     unknown."""
     if nir:
-        identity = f"nir:{nir}"
+        identity = f"nir:{stored_lookup(conn, nir)}"
     elif ntt:
         identity = f"ntt:{ntt}"
     elif siren and matricule:

@@ -13,7 +13,7 @@ from dsn_parser.catalog import load_catalog
 from dsn_parser.tables import DECIMAL, arrow_type, table_name
 from rules.anomaly import ANOMALY_COLUMNS
 
-SCHEMA_VERSION = "0006"
+SCHEMA_VERSION = "0011"
 SCHEMA_NORMS = ("P22V01", "P24V01", "P26V01")
 SUBMISSION_STATUSES = ("received", "parsed", "validated", "loaded", "rejected", "duplicate")
 DECLARATION_STATES = ("current", "superseded", "cancelled")
@@ -21,7 +21,7 @@ DECLARATION = "S20.G00.05"
 # Blocks stored in their own table (what the portal needs), in norm order.
 STORED_BLOCKS = ("S21.G00.06", "S21.G00.11", "S21.G00.15", "S21.G00.20", "S21.G00.55", "S21.G00.30", "S21.G00.31",
                  "S21.G00.40", "S21.G00.60", "S21.G00.62", "S21.G00.70", "S21.G00.73", "S21.G00.50", "S21.G00.51",
-                 "S21.G00.52", "S21.G00.78", "S21.G00.79", "S21.G00.81")
+                 "S21.G00.52", "S21.G00.54", "S21.G00.78", "S21.G00.79", "S21.G00.81")
 
 ID = sa.String(36)
 metadata = sa.MetaData()
@@ -231,4 +231,4 @@ schema_version = sa.Table(
 )
 
 # The store products' tables, declared on this metadata in one module each (after everything above exists).
-from . import schema_affiliations, schema_arrets, schema_cotisations, schema_portal  # noqa: E402, F401
+from . import schema_affiliations, schema_arrets, schema_cotisations, schema_personal, schema_portal  # noqa: E402, F401

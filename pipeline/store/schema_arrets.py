@@ -1,9 +1,10 @@
 """Tables of the sick-leave arrêts (pipeline.products.arrets), on the store's one metadata (imported by :mod:`pipeline.store.schema`).
 
 ``arrets``: one row per (employee, last day worked, motif) from the current declarations, rebuilt by the
-product's recompute; ``arret_anomalies``: its cross-declaration checks (the anomaly columns of the validator);
-``arret_drafts`` and ``arret_draft_changes``: the portal users' drafts and their change log (never touched by a
-recompute, keyed by the stable arrêt id).
+product's recompute with ``arret_affiliations`` and ``arret_salary`` (what showing one arrêt reads);
+``arret_anomalies``: its cross-declaration checks (the anomaly columns of the validator); ``arret_drafts`` and
+``arret_draft_changes``: the portal users' drafts and their change log (never touched by a recompute, keyed by
+the stable arrêt id).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rules.anomaly import ANOMALY_COLUMNS
 from .schema import ID, metadata
 
 AMOUNT = sa.Numeric(21, 3)
+LINE_AMOUNT = sa.Numeric(18, 3)  # 64-bit on DuckDB: a DECIMAL(21,3) (128-bit) is several times slower to read
 ARRET_ID = sa.String(32)
 
 arrets = sa.Table(
@@ -56,6 +58,19 @@ arrets = sa.Table(
     sa.Index("ix_arrets_employee", "employee_id").ddl_if(dialect="postgresql"),
 )
 
+# The affiliations (S21.G00.70 with its S21.G00.15) of each arrêt's employee on the arrêt start, from the latest
+# current mensuelle of the start's month or before.
+arret_affiliations = sa.Table(
+    "arret_affiliations", metadata,
+    sa.Column("arret_id", ARRET_ID, nullable=False),
+    sa.Column("siren", sa.String(9), nullable=False),
+    sa.Column("contract_reference", sa.String()),
+    sa.Column("organisme", sa.String()),
+    sa.Column("option", sa.String()),
+    sa.Column("population", sa.String()),
+    sa.Index("ix_arret_affiliations_arret", "arret_id").ddl_if(dialect="postgresql"),
+)
+
 arret_anomalies = sa.Table(
     "arret_anomalies", metadata,
     sa.Column("arret_id", ARRET_ID, nullable=False),
@@ -88,8 +103,8 @@ arret_draft_changes = sa.Table(
 
 # The salary history of each arrêt in long form: per month of the 12 before the arrêt's month that has a current
 # mensuelle, one ``source`` row (its submission and file), its ``net_taxable`` and ``net_paid``, one ``gross``
-# row per S21.G00.51.011 type, one ``prime`` row per S21.G00.52, one ``composant`` row per insurer contract ×
-# S21.G00.79.001 type of the bases 31.
+# row per S21.G00.51.011 type, one ``prime`` row per S21.G00.52, one ``other_income`` row per S21.G00.54, one
+# ``composant`` row per insurer contract × S21.G00.79.001 type of the bases 31.
 arret_salary = sa.Table(
     "arret_salary", metadata,
     sa.Column("arret_id", ARRET_ID, nullable=False),
@@ -100,7 +115,7 @@ arret_salary = sa.Table(
     sa.Column("item", sa.String(12), nullable=False),
     sa.Column("code", sa.String()),
     sa.Column("contract", sa.String()),
-    sa.Column("amount", AMOUNT),
+    sa.Column("amount", LINE_AMOUNT),
     sa.Column("period_start", sa.Date()),
     sa.Column("period_end", sa.Date()),
     sa.Column("line", sa.BigInteger()),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..registry import rule
-from .conditions import ADHESION, ETABLISSEMENT, allowed, findings, isin, lookup, mask, pairs_in
+from .conditions import ADHESION, ETABLISSEMENT, allowed, findings, isin, lookup, pairs_in, truth
 
 TEST = "tests/rules/coherence/test_adhesion.py::test_control"
 AFFILIATION = "S21.G00.70"
@@ -26,7 +26,7 @@ def _referenced(ctx, adh) -> np.ndarray:
 
 
 def _not_temporary_work(ctx, adh) -> np.ndarray:
-    return ~mask(lookup(adh, "etablissement_id", ctx.text(ETABLISSEMENT), "S21.G00.11.002") == TEMPORARY_WORK_AGENCY)
+    return ~truth(lookup(adh, "etablissement_id", ctx.text(ETABLISSEMENT), "S21.G00.11.002") == TEMPORARY_WORK_AGENCY)
 
 
 def _duplicated(adh, columns: list[str]) -> np.ndarray:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..registry import rule
-from .remuneration import (by_contract_id, col, day, found, has, later_duplicates, nature_in, of_declaration, truth,
-                           txt)
+from .conditions import (by_contract_id, col, day, declaration_attribute, found, has, later_duplicates, nature_in,
+                         truth, txt)
 
 AFFILIATION, AYANT_DROIT, ADHESION = "S21.G00.70", "S21.G00.73", "S21.G00.15"
 TEST = "tests/rules/coherence/test_affiliation.py::"
@@ -68,7 +68,7 @@ def _birth_year(frame: pd.DataFrame) -> pd.Series:
 def dependant_age(ctx):
     dependant = ctx.text(AYANT_DROIT)
     year = _birth_year(dependant)
-    current = pd.to_datetime(of_declaration(ctx, dependant, "file_date")).dt.year
+    current = pd.to_datetime(declaration_attribute(ctx, dependant, "file_date")).dt.year
     return found(ctx, AYANT_DROIT, dependant, truth(year > current) | truth(year <= current - 120), "S21.G00.73.005")
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..registry import rule
-from .conditions import model_allows
-from .remuneration import (MENSUELLES, by_contract_id, day, end_of_contract, found, has, is_in, nature_in,
-                           of_declaration, truth, txt)
+from .conditions import (MENSUELLES, by_contract_id, day, declaration_attribute, end_of_contract, found, has, isin,
+                         model_allows, nature_in, truth, txt)
 
 ARRET, SUSPENSION = "S21.G00.60", "S21.G00.65"
 THERAPEUTIC = ("15", "16", "17", "18")
@@ -63,7 +62,7 @@ def last_day_after_contract_start(ctx):
 def last_day_in_main_month(ctx):
     arret = _arret(ctx)
     return found(ctx, ARRET, arret, nature_in(ctx, arret, MENSUELLES)
-                 & truth(day(arret, "S21.G00.60.002") > of_declaration(ctx, arret, "month_end")), "S21.G00.60.002")
+                 & truth(day(arret, "S21.G00.60.002") > declaration_attribute(ctx, arret, "month_end")), "S21.G00.60.002")
 
 
 @rule("S21.G00.60.002/CCH-17", scope="block", test=TEST + "test_fails")
@@ -84,14 +83,14 @@ def signalement_last_day_after_contract_start(ctx):
 def _iff_subrogation(code: str):
     def check(ctx):
         arret = _arret(ctx)
-        return found(ctx, ARRET, arret, is_in(arret, "S21.G00.60.004", ["01"]) != has(arret, code), code)
+        return found(ctx, ARRET, arret, isin(arret, "S21.G00.60.004", ["01"]) != has(arret, code), code)
     return check
 
 
 def _with_subrogation(code: str):
     def check(ctx):
         arret = _arret(ctx)
-        return found(ctx, ARRET, arret, is_in(arret, "S21.G00.60.004", ["01"]) & ~has(arret, code), code)
+        return found(ctx, ARRET, arret, isin(arret, "S21.G00.60.004", ["01"]) & ~has(arret, code), code)
     return check
 
 
@@ -154,5 +153,5 @@ def suspension_period_order(ctx):
 @rule("S21.G00.65.004/CCH-11", scope="block", test=TEST + "test_fails")
 def secondment_position_iff_secondment(ctx):
     suspension = ctx.table(SUSPENSION)
-    return found(ctx, SUSPENSION, suspension, is_in(suspension, "S21.G00.65.001", ["655", "674"])
+    return found(ctx, SUSPENSION, suspension, isin(suspension, "S21.G00.65.001", ["655", "674"])
                  != has(suspension, "S21.G00.65.004"), "S21.G00.65.004")

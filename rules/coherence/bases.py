@@ -10,8 +10,8 @@ import pandas as pd
 import pyarrow as pa
 
 from ..registry import rule
-from .remuneration import (CONTRAT, FCTU, per_run, by_id, contract_by_number, day, found, has, is_in,
-                           later_duplicates, missing_child, nature_in, nonzero, num, of_declaration, table, truth, txt)
+from .conditions import (CONTRAT, FCTU, by_id, contract_by_number, day, declaration_attribute, found, has, isin,
+                         later_duplicates, missing_child, nature_in, nonzero, num, per_run, table, truth, txt)
 
 BASE, COMPOSANT, COTISATION, AFFILIATION = "S21.G00.78", "S21.G00.79", "S21.G00.81", "S21.G00.70"
 OC_BASE, OC_COTISATION = "31", "059"
@@ -61,7 +61,7 @@ def _individuals_with(ctx, contract_codes: dict[str, tuple[str, ...] | None],
         for code, values in codes.items():
             if code not in frame.columns:
                 continue
-            hit = has(frame, code) if values is None else is_in(frame, code, values)
+            hit = has(frame, code) if values is None else isin(frame, code, values)
             out |= set(frame.loc[truth(hit), "individu_id"])
     return out
 
@@ -125,7 +125,7 @@ def base_period_order(ctx):
 @rule("S21.G00.78.003/CCH-15", scope="block", test=TEST + "test_fails")
 def base_period_in_main_month(ctx):
     base, _ = _base(ctx)
-    return found(ctx, BASE, base, day(base, "S21.G00.78.003") > of_declaration(ctx, base, "month_end"),
+    return found(ctx, BASE, base, day(base, "S21.G00.78.003") > declaration_attribute(ctx, base, "month_end"),
                  "S21.G00.78.003")
 
 
@@ -175,7 +175,7 @@ def affiliation_of_paid_contract(ctx):
 def _crm_before_main_month(ctx, frame: pd.DataFrame, block: str, rubrique: str, period_end: pd.Series):
     """``rubrique`` (a CRM id) on a period that ends in or after the main month; a period without a known end
     (78.003 is mandatory: the structure checks report it) is not judged."""
-    month_start = pd.to_datetime(of_declaration(ctx, frame, "month_start"))
+    month_start = pd.to_datetime(declaration_attribute(ctx, frame, "month_start"))
     return found(ctx, block, frame, has(frame, rubrique) & truth(period_end >= month_start), rubrique)
 
 
@@ -294,7 +294,7 @@ def reduction_needs_amounts(ctx):
 def reduction_under_gross_base_with_smic(ctx):
     cotisation, kind, parent = _cotisation(ctx)
     composant = ctx.table(COMPOSANT)
-    with_smic = composant.loc[is_in(composant, "S21.G00.79.001", ["01"]).to_numpy(), "base_assujettie_id"]
+    with_smic = composant.loc[isin(composant, "S21.G00.79.001", ["01"]), "base_assujettie_id"]
     wrong = truth(parent != "03") | ~cotisation["base_assujettie_id"].isin(with_smic)
     return found(ctx, COTISATION, cotisation, truth(kind.isin(_REDUCTIONS)) & wrong, "S21.G00.81.001")
 

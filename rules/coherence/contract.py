@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from ..registry import rule
-from .conditions import (CHANGEMENT_CONTRAT, CONTRAT, INDIVIDU, allowed, differs, findings, has, isin, lines_by,
-                         lookup, mask, matches, month_end, month_start, of_envoi, pairs_in, siret, to_lines, words)
+from .conditions import (CHANGEMENT_CONTRAT, CONTRAT, INDIVIDU, allowed, differs, findings, has, isin, lines_by, lookup,
+                         matches, month_end, month_start, of_envoi, pairs_in, siret, to_lines, truth, words)
 
 TEST = "tests/rules/coherence/test_contract.py::test_control"
 _PRINCIPLE = ("refers to a principle of §4.4.14 of the cahier technique (list of modalities, one change block per "
@@ -97,7 +97,7 @@ for _code, _rubrique, _condition in [
 for _code, _rubrique, _condition in [
         ("S21.G00.40.010/CCH-12", "S21.G00.40.010", lambda t: isin(t, "S21.G00.40.007", words("02 03 10 29 70 92"))),
         ("S21.G00.40.027/CCH-12", "S21.G00.40.027",
-         lambda t: has(t, "S21.G00.40.033") & ~mask(t["S21.G00.40.033"].str.startswith("C"))),
+         lambda t: has(t, "S21.G00.40.033") & ~truth(t["S21.G00.40.033"].str.startswith("C"))),
         ("S21.G00.40.046/CCH-11", "S21.G00.40.046", lambda t: isin(t, "S21.G00.40.007", ["03"])),
         ("S21.G00.40.046/CCH-12", "S21.G00.40.046", lambda t: isin(t, "S21.G00.40.007", ["08"]))]:
     _contract_rule(_code, _rubrique, lambda ctx, t, _, r=_rubrique, c=_condition: c(t) & ~has(t, r),
@@ -136,7 +136,7 @@ for _code, _rubrique, _values, _allowed, _related in [
         ("S21.G00.40.029/CCH-11", "S21.G00.40.029", ["05"], lambda t: isin(t, "S21.G00.40.008", ["81"]),
          ("S21.G00.40.008",)),
         ("S21.G00.40.039/CCH-11", "S21.G00.40.039", ["300"],
-         lambda t: mask(t["S21.G00.40.040"].str.startswith("RA")) | isin(t, "S21.G00.40.040", ["999ZZ"]),
+         lambda t: truth(t["S21.G00.40.040"].str.startswith("RA")) | isin(t, "S21.G00.40.040", ["999ZZ"]),
          ("S21.G00.40.040",))]:
     _contract_rule(_code, _rubrique, lambda ctx, t, _, r=_rubrique, v=_values, a=_allowed: isin(t, r, v) & ~a(t),
                    _related)
@@ -157,7 +157,7 @@ def _workplace_known(ctx, t: pd.DataFrame, code: str) -> np.ndarray:
 def _ended_before_month(ctx, c: pd.DataFrame) -> np.ndarray:
     """Contracts with an end (S21.G00.62, not an annulment 099) before the main month."""
     fin = ctx.table(FIN)
-    ended = mask(fin["S21.G00.62.001"] < month_start(ctx, fin)) & ~isin(fin, "S21.G00.62.002", ["099"])
+    ended = truth(fin["S21.G00.62.001"] < month_start(ctx, fin)) & ~isin(fin, "S21.G00.62.002", ["099"])
     return c["id"].isin(fin.loc[ended, "parent_id"]).to_numpy(dtype=bool)
 
 
@@ -185,33 +185,33 @@ _contract_rule("S21.G00.40.009/CCH-15", "S21.G00.40.009",
                lambda ctx, t, _: isin(t, "S21.G00.40.007", ["03"]) & matches(t, "S21.G00.40.009", "0+"),
                ("S21.G00.40.007",))
 _contract_rule("S21.G00.40.010/CCH-11", "S21.G00.40.010",
-               lambda ctx, t, c: mask(c["S21.G00.40.010"] < c["S21.G00.40.001"]), ("S21.G00.40.001",))
+               lambda ctx, t, c: truth(c["S21.G00.40.010"] < c["S21.G00.40.001"]), ("S21.G00.40.001",))
 _contract_rule("S21.G00.40.011/CCH-12", "S21.G00.40.011",
                lambda ctx, t, c: isin(t, "S21.G00.40.011", ["12", "20"]) &
-               (mask(c["S21.G00.40.012"] > Decimal(31)) | mask(c["S21.G00.40.013"] > Decimal(31))),
+               (truth(c["S21.G00.40.012"] > Decimal(31)) | truth(c["S21.G00.40.013"] > Decimal(31))),
                ("S21.G00.40.012", "S21.G00.40.013"))
 _contract_rule("S21.G00.40.011/CCH-13", "S21.G00.40.011",
                lambda ctx, t, c: isin(t, "S21.G00.40.011", ["10", "21"]) &
-               (mask(c["S21.G00.40.012"] > Decimal(250)) | mask(c["S21.G00.40.013"] > Decimal(250))),
+               (truth(c["S21.G00.40.012"] > Decimal(250)) | truth(c["S21.G00.40.013"] > Decimal(250))),
                ("S21.G00.40.012", "S21.G00.40.013"))
 _contract_rule("S21.G00.40.011/CCH-15", "S21.G00.40.011",
                lambda ctx, t, _: isin(t, "S21.G00.40.011", ["10", "12"]) & ~_ended_before_month(ctx, t) &
                ~_pay_of_contract(ctx, t, ctx.text(REMUNERATION)["id"].isin(ctx.text(ACTIVITE)["parent_id"])
                                  .to_numpy(dtype=bool)) & allowed(ctx, t, "S21.G00.50"))
 _contract_rule("S21.G00.40.012/CCH-11", "S21.G00.40.012",
-               lambda ctx, t, c: mask(pd.to_numeric(t["S21.G00.40.011"], errors="coerce") <= 21) &
-               mask(c["S21.G00.40.012"] == 0), ("S21.G00.40.011",))
+               lambda ctx, t, c: truth(pd.to_numeric(t["S21.G00.40.011"], errors="coerce") <= 21) &
+               truth(c["S21.G00.40.012"] == 0), ("S21.G00.40.011",))
 _contract_rule("S21.G00.40.018/CCH-14", "S21.G00.40.018",
                lambda ctx, t, _: has(t, "S21.G00.40.018") &
-               (isin(t, "S21.G00.40.018", ["300"]) != mask(of_envoi(ctx, t, "S10.G00.00.007") == "02")))
+               (isin(t, "S21.G00.40.018", ["300"]) != truth(of_envoi(ctx, t, "S10.G00.00.007") == "02")))
 _contract_rule("S21.G00.40.019/CCH-11", "S21.G00.40.019",
-               lambda ctx, t, _: has(t, "S21.G00.40.019") & mask(t["S21.G00.40.019"] != siret(ctx, t)) &
+               lambda ctx, t, _: has(t, "S21.G00.40.019") & truth(t["S21.G00.40.019"] != siret(ctx, t)) &
                ~_workplace_known(ctx, t, "S21.G00.40.019"))
 _contract_rule("S21.G00.40.019/CCH-12", "S21.G00.40.019",
                lambda ctx, t, _: isin(t, "S21.G00.40.007", ["03"]) &
-               ~mask(t["S21.G00.40.019"] != siret(ctx, t)), ("S21.G00.40.007",))
+               ~truth(t["S21.G00.40.019"] != siret(ctx, t)), ("S21.G00.40.007",))
 _contract_rule("S21.G00.40.033/CCH-12", "S21.G00.40.033",
-               lambda ctx, t, c: mask(c["S21.G00.40.032"] < pd.Timestamp(2010, 1, 1)) &
+               lambda ctx, t, c: truth(c["S21.G00.40.032"] < pd.Timestamp(2010, 1, 1)) &
                ~matches(t, "S21.G00.40.033", "C.{3}"), ("S21.G00.40.032",))
 _contract_rule("S21.G00.40.040/CCH-11", "S21.G00.40.040",
                lambda ctx, t, _: isin(t, "S21.G00.40.039", ["147"]) & ~has(t, "S21.G00.40.046") &
@@ -220,12 +220,12 @@ _contract_rule("S21.G00.40.040/CCH-12", "S21.G00.40.040",
                lambda ctx, t, _: isin(t, "S21.G00.40.039", ["200", "402"]) & has(t, "S21.G00.40.046") &
                ~isin(t, "S21.G00.40.040", ["745BD", "745BE"]), ("S21.G00.40.039", "S21.G00.40.046"))
 _contract_rule("S21.G00.40.040/CCH-15", "S21.G00.40.040",
-               lambda ctx, t, _: mask(t["S21.G00.40.040"].str.startswith("RA")) & ~isin(t, "S21.G00.40.039", ["300"]),
+               lambda ctx, t, _: truth(t["S21.G00.40.040"].str.startswith("RA")) & ~isin(t, "S21.G00.40.039", ["300"]),
                ("S21.G00.40.039",))
 _contract_rule("S21.G00.40.046/CCH-13", "S21.G00.40.046",
                lambda ctx, t, _: has(t, "S21.G00.40.046") & ~_workplace_known(ctx, t, "S21.G00.40.046"))
 _contract_rule("S21.G00.40.074/CCH-11", "S21.G00.40.074",
-               lambda ctx, t, _: isin(t, "S21.G00.40.074", ["03"]) & ~mask(t["S21.G00.40.019"] != siret(ctx, t)),
+               lambda ctx, t, _: isin(t, "S21.G00.40.074", ["03"]) & ~truth(t["S21.G00.40.019"] != siret(ctx, t)),
                ("S21.G00.40.019",))
 
 
@@ -236,7 +236,7 @@ def start_before_end(ctx):
     last_end = fin[real].groupby("parent_id")["S21.G00.62.001"].max()
     end = pd.Series(last_end.reindex(contrat["id"].to_numpy()).to_numpy(), index=contrat.index)
     lines = to_lines(contrat, "id", lines_by(fin, "parent_id", real, "S21.G00.62.001"))
-    return findings(ctx, CONTRAT, mask(contrat["S21.G00.40.001"] > end), "S21.G00.40.001", lines=lines)
+    return findings(ctx, CONTRAT, truth(contrat["S21.G00.40.001"] > end), "S21.G00.40.001", lines=lines)
 
 
 @rule("S21.G00.40.001/CCH-15", scope="block", test=TEST)
@@ -245,13 +245,13 @@ def start_after_birth(ctx):
     text = lookup(contrat, "individu_id", ctx.text(INDIVIDU), "S21.G00.30.006").astype(pd.StringDtype())
     known = text.str.slice(0, 4).str.replace("99", "01") + text.str.slice(4, 8)  # unknown day or month: the 1st
     birth = pd.to_datetime(known, format="%d%m%Y", errors="coerce")
-    return findings(ctx, CONTRAT, mask(contrat["S21.G00.40.001"] <= birth), "S21.G00.40.001")
+    return findings(ctx, CONTRAT, truth(contrat["S21.G00.40.001"] <= birth), "S21.G00.40.001")
 
 
 @rule("S21.G00.40.078/CCH-11", scope="block", test=TEST)
 def partial_activity_hours(ctx):
     contrat, pay = ctx.text(CONTRAT), ctx.table(REMUNERATION)
-    hours = isin(pay, "S21.G00.51.011", ["019"]) & mask(pay["S21.G00.51.012"] > 0)
+    hours = isin(pay, "S21.G00.51.011", ["019"]) & truth(pay["S21.G00.51.012"] > 0)
     bad = has(contrat, "S21.G00.40.078") & ~contrat["individu_id"].isin(pay.loc[hours, "individu_id"]).to_numpy(bool)
     return findings(ctx, CONTRAT, bad, "S21.G00.40.078")
 
@@ -291,7 +291,7 @@ def change_not_only_date_and_depth(ctx):
 @rule("S21.G00.41.001/CCH-15", scope="block", test=TEST)
 def change_date_within_month(ctx):
     change = ctx.table(CHANGEMENT_CONTRAT)
-    return findings(ctx, CHANGEMENT_CONTRAT, mask(change["S21.G00.41.001"] > month_end(ctx, change)),
+    return findings(ctx, CHANGEMENT_CONTRAT, truth(change["S21.G00.41.001"] > month_end(ctx, change)),
                     "S21.G00.41.001")
 
 
@@ -316,19 +316,19 @@ def _contract_start(ctx, change: pd.DataFrame) -> pd.Series:
 def depth_on_month_start(ctx):
     change = ctx.table(CHANGEMENT_CONTRAT)
     depth = change["S21.G00.41.028"]  # a date column: NaT where absent, whose day (NaN) differs from 1
-    bad = has(change, "S21.G00.41.028") & mask(depth.dt.day != 1) & ~mask(depth == _contract_start(ctx, change))
+    bad = has(change, "S21.G00.41.028") & truth(depth.dt.day != 1) & ~truth(depth == _contract_start(ctx, change))
     return findings(ctx, CHANGEMENT_CONTRAT, bad, "S21.G00.41.028")
 
 
 @rule("S21.G00.41.028/CCH-14", scope="block", test=TEST)
 def depth_after_contract_start(ctx):
     change = ctx.table(CHANGEMENT_CONTRAT)
-    bad = mask(change["S21.G00.41.028"] < _contract_start(ctx, change))
+    bad = truth(change["S21.G00.41.028"] < _contract_start(ctx, change))
     return findings(ctx, CHANGEMENT_CONTRAT, bad, "S21.G00.41.028")
 
 
 @rule("S21.G00.41.028/CCH-15", scope="block", test=TEST)
 def depth_before_change(ctx):
     change = ctx.table(CHANGEMENT_CONTRAT)
-    bad = mask(change["S21.G00.41.028"] > change["S21.G00.41.001"])
+    bad = truth(change["S21.G00.41.028"] > change["S21.G00.41.001"])
     return findings(ctx, CHANGEMENT_CONTRAT, bad, "S21.G00.41.028", related=["S21.G00.41.001"])

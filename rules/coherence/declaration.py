@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..registry import rule
 from .conditions import (ADHESION, CONTRAT, DECLARATION, ENVOI, INDIVIDU, NON_SALARIE, count_by, counted, differs,
-                         findings, has, isin, lookup, mask, of_envoi, pairs_in)
+                         findings, has, isin, lookup, of_envoi, pairs_in, truth)
 
 TEST = "tests/rules/coherence/test_declaration.py::test_control"
 NOT_APPLICABLE: dict[str, str] = {}
@@ -59,7 +59,7 @@ def amorcage_affiliations(ctx):
     adh, aff = ctx.text(ADHESION), ctx.text("S21.G00.70")
     nature = lookup(adh, "declaration_id", _decl(ctx), "S20.G00.05.001")
     linked = pairs_in(adh["declaration_id"], adh["S21.G00.15.005"], aff["declaration_id"], aff["S21.G00.70.013"])
-    return findings(ctx, ADHESION, mask(nature == "08") & ~linked, "S21.G00.15.005")
+    return findings(ctx, ADHESION, truth(nature == "08") & ~linked, "S21.G00.15.005")
 
 
 @rule("S20.G00.05.002/CCH-11", scope="envoi", test=TEST)
@@ -119,14 +119,14 @@ def annulled_id_only_for_replacements(ctx):
 @rule("S20.G00.05.008/CCH-11", scope="declaration", test=TEST)
 def agricultural_part_not_on_net_entreprises(ctx):
     decl = _decl(ctx)
-    bad = isin(decl, "S20.G00.05.008", ["02"]) & mask(of_envoi(ctx, decl, "S10.G00.00.007") == "01")
+    bad = isin(decl, "S20.G00.05.008", ["02"]) & truth(of_envoi(ctx, decl, "S10.G00.00.007") == "01")
     return findings(ctx, DECLARATION, bad, "S20.G00.05.008")
 
 
 @rule("S20.G00.05.008/CCH-12", scope="declaration", test=TEST)
 def general_part_not_on_msa(ctx):
     decl = _decl(ctx)
-    bad = isin(decl, "S20.G00.05.008", ["03"]) & mask(of_envoi(ctx, decl, "S10.G00.00.007") == "02")
+    bad = isin(decl, "S20.G00.05.008", ["03"]) & truth(of_envoi(ctx, decl, "S10.G00.00.007") == "02")
     return findings(ctx, DECLARATION, bad, "S20.G00.05.008")
 
 

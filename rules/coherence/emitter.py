@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from ..registry import rule
-from .conditions import bad_address
-from .remuneration import found, has
+from .conditions import bad_address, found, has
 
 EMETTEUR = "S10.G00.01"
 TEST = "tests/rules/coherence/test_emitter.py::test_control"

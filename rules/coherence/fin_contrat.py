@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 
 from ..registry import rule
-from .conditions import model_allows
-from .remuneration import CANCELLED_END, FCTU, by_contract_id, by_id, day, found, has, is_in, nature_in, truth, txt
+from .conditions import (CANCELLED_END, FCTU, by_contract_id, by_id, day, found, has, isin, model_allows, nature_in,
+                         truth, txt)
 
 FIN, PREAVIS = "S21.G00.62", "S21.G00.63"
 TEST = "tests/rules/coherence/test_fin_contrat.py::"
@@ -150,7 +150,7 @@ def procedure_before_end(ctx):
 def last_paid_day_before_unworked_notice(ctx):
     fin, _ = _fin(ctx)
     notice = ctx.table(PREAVIS)
-    unworked = notice.loc[is_in(notice, "S21.G00.63.001", NOT_WORKED_NOTICE).to_numpy()]
+    unworked = notice.loc[isin(notice, "S21.G00.63.001", NOT_WORKED_NOTICE)]
     last_paid = by_id(unworked["fin_contrat_id"], pd.Series(day(fin, "S21.G00.62.006").to_numpy(), index=fin["id"]))
     bad = unworked.loc[truth(pd.to_datetime(last_paid) >= day(unworked, "S21.G00.63.002")), "fin_contrat_id"]
     return found(ctx, FIN, fin, fin["id"].isin(bad), "S21.G00.62.006")
@@ -195,7 +195,7 @@ def usage_contract_end_mode_required(ctx):
 def derogatory_circuit_conditions(ctx):
     fin, motif = _fin(ctx)
     allowed = _usage_contract(ctx, fin) & truth(motif.isin(["031", CANCELLED_END])) & has(fin, "S21.G00.62.006")
-    return found(ctx, FIN, fin, is_in(fin, "S21.G00.62.017", ["01"]) & ~allowed, "S21.G00.62.017")
+    return found(ctx, FIN, fin, isin(fin, "S21.G00.62.017", ["01"]) & ~allowed, "S21.G00.62.017")
 
 
 @rule("S21.G00.62.019/CCH-12", scope="block", test=TEST + "test_fails")

@@ -15,11 +15,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..identifiers import PLACEHOLDER_NIRS, birth_department_consistent, siret_valid
+from ..identifier_keys import birth_department_consistent, siret_valid
+from ..identifiers import PLACEHOLDER_NIRS
 from ..registry import rule
-from .conditions import bad_address, pairs_in
-from .remuneration import (by_id, day, found, has, is_in, later_duplicates, main_year, missing_child, num,
-                           of_declaration, per_run, truth, txt)
+from .conditions import (bad_address, by_id, day, declaration_attribute, found, has, isin, later_duplicates, main_year,
+                         missing_child, num, pairs_in, per_run, truth, txt)
 
 HONORAIRES, RETRAITE_SUP, ACTIONS, OPTIONS, BSPCE = "S89.G00.32", "S89.G00.67", "S89.G00.87", "S89.G00.88", "S89.G00.89"
 NON_SALARIE, BASE_SPECIFIQUE, REGUL_PAS, COTISATION = "S89.G00.91", "S89.G00.92", "S89.G00.93", "S89.G00.94"
@@ -98,7 +98,7 @@ def _nir_placeholder(block: str, nir_code: str):
     """NIR 1999999999999 or 2999999999999."""
     def check(ctx):
         frame = _rows(ctx, block)
-        return found(ctx, block, frame, is_in(frame, nir_code, PLACEHOLDER_NIRS), nir_code)
+        return found(ctx, block, frame, isin(frame, nir_code, PLACEHOLDER_NIRS), nir_code)
     return check
 
 
@@ -281,7 +281,7 @@ def _in_acquisition(block: str, context: str, code: str, only_if: bool = False):
         frame = _rows(ctx, block)
         if frame.empty:
             return None
-        acquisition, present = truth(is_in(frame, context, [ACQUISITION])), truth(has(frame, code))
+        acquisition, present = truth(isin(frame, context, [ACQUISITION])), truth(has(frame, code))
         return found(ctx, block, frame, (acquisition & ~present) if only_if else (acquisition != present), code)
     return check
 
@@ -327,7 +327,7 @@ def _amorcage_with_individu(code: str):
         frame = _rows(ctx, NON_SALARIE)
         if frame.empty:
             return None
-        amorcage = truth(of_declaration(ctx, frame, "nature") == "08")
+        amorcage = truth(declaration_attribute(ctx, frame, "nature") == "08")
         with_individu = frame["declaration_id"].isin(set(_individus(ctx)["declaration"].tolist()))
         return found(ctx, NON_SALARIE, frame, amorcage & truth(with_individu) & truth(has(frame, code)), code)
     return check
@@ -357,7 +357,7 @@ def non_employee_plausible_birth_year(ctx):
     frame = _rows(ctx, NON_SALARIE)
     if frame.empty:
         return None
-    year, current = _birth_year(frame), pd.to_datetime(of_declaration(ctx, frame, "file_date")).dt.year
+    year, current = _birth_year(frame), pd.to_datetime(declaration_attribute(ctx, frame, "file_date")).dt.year
     return found(ctx, NON_SALARIE, frame, truth(year > current) | truth(year <= current - 120), NS_BIRTH)
 
 
@@ -376,8 +376,8 @@ rule("S89.G00.91.010/CCH-11", scope="block", test=TEST)(_locality(NON_SALARIE, "
 @rule("S89.G00.91.018/CCH-11", scope="block", test=TEST)
 def executive_status_needs_executive_position(ctx):
     frame = _rows(ctx, NON_SALARIE)
-    return found(ctx, NON_SALARIE, frame, is_in(frame, "S89.G00.91.018", ["01"])
-                 & ~is_in(frame, "S89.G00.91.017", ["03", "04"]), "S89.G00.91.018")
+    return found(ctx, NON_SALARIE, frame, isin(frame, "S89.G00.91.018", ["01"])
+                 & ~isin(frame, "S89.G00.91.017", ["03", "04"]), "S89.G00.91.018")
 
 
 @rule("S89.G00.91.019/CCH-11", scope="block", test=TEST)
@@ -498,14 +498,14 @@ def no_rate_for_old_overpayment(ctx):
     if frame.empty:
         return None
     nonzero = truth(num(frame, "S89.G00.92.007").fillna(0) != 0) | truth(num(frame, "S89.G00.92.010").fillna(0) != 0)
-    return found(ctx, BASE_SPECIFIQUE, frame, truth(is_in(frame, "S89.G00.92.008", ["99"])) & nonzero,
+    return found(ctx, BASE_SPECIFIQUE, frame, truth(isin(frame, "S89.G00.92.008", ["99"])) & nonzero,
                  "S89.G00.92.008")
 
 
 @rule("S89.G00.92.009/CCH-11", scope="block", test=TEST)
 def rate_id_iff_dgfip_rate(ctx):
     frame = _rows(ctx, BASE_SPECIFIQUE)
-    return found(ctx, BASE_SPECIFIQUE, frame, is_in(frame, "S89.G00.92.008", ["01"]) != has(frame, "S89.G00.92.009"),
+    return found(ctx, BASE_SPECIFIQUE, frame, isin(frame, "S89.G00.92.008", ["01"]) != has(frame, "S89.G00.92.009"),
                  "S89.G00.92.009")
 
 
@@ -525,7 +525,7 @@ def payment_after_next_month(ctx):
     if frame.empty:
         return None
     return found(ctx, BASE_SPECIFIQUE, frame,
-                 day(frame, "S89.G00.92.011") > of_declaration(ctx, frame, "next_month_end"), "S89.G00.92.011")
+                 day(frame, "S89.G00.92.011") > declaration_attribute(ctx, frame, "next_month_end"), "S89.G00.92.011")
 
 
 @rule("S89.G00.92.015/CCH-11", scope="block", test=TEST)
@@ -534,7 +534,7 @@ def crm_only_for_past_periods(ctx):
     frame = _rows(ctx, BASE_SPECIFIQUE)
     if frame.empty:
         return None
-    month_start = pd.to_datetime(of_declaration(ctx, frame, "month_start"))
+    month_start = pd.to_datetime(declaration_attribute(ctx, frame, "month_start"))
     current = truth(day(frame, "S89.G00.92.005") >= month_start)  # no period end (mandatory): not judged
     return found(ctx, BASE_SPECIFIQUE, frame, truth(has(frame, "S89.G00.92.015")) & current, "S89.G00.92.015")
 
@@ -573,7 +573,7 @@ def error_month_not_future(ctx):
     if frame.empty:
         return None
     year, month = _error_month(frame)
-    main = pd.to_datetime(of_declaration(ctx, frame, "month_start"))
+    main = pd.to_datetime(declaration_attribute(ctx, frame, "month_start"))
     return found(ctx, REGUL_PAS, frame, truth(year * 12 + month > main.dt.year * 12 + main.dt.month),
                  "S89.G00.93.001")
 
@@ -620,7 +620,7 @@ def _error_year_check(january: bool):
         if frame.empty:
             return None
         year, _ = _error_month(frame)
-        main = pd.to_datetime(of_declaration(ctx, frame, "month_start"))
+        main = pd.to_datetime(declaration_attribute(ctx, frame, "month_start"))
         in_january = truth(main.dt.month == 1)
         wrong = truth(year != main.dt.year - 1) if january else truth(year < main.dt.year)
         scope = in_january if january else ~in_january & truth(main.notna())

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..registry import rule
-from .remuneration import (by_contract_id, by_id, day, found, later_duplicates, of_declaration, table, truth, txt)
+from .conditions import by_contract_id, by_id, day, declaration_attribute, found, later_duplicates, table, truth, txt
 
 RETRAITE, A_TORT, PERIODE_A_TORT, BASE_A_TORT = "S21.G00.71", "S21.G00.72", "S21.G00.83", "S21.G00.84"
 NO_SCHEME, AGIRC_ARRCO, IRCANTEC = "90000", "RETC", "IRCANTEC"
@@ -106,7 +106,7 @@ def _before_main_month(ctx, frame: pd.DataFrame, block: str, rubrique: str) -> p
     """Rows whose date ``rubrique`` is on or after the first day of the main month."""
     if frame.empty:
         return found(ctx, block, frame, np.zeros(0, dtype=bool))
-    month_start = pd.to_datetime(of_declaration(ctx, frame, "month_start"))
+    month_start = pd.to_datetime(declaration_attribute(ctx, frame, "month_start"))
     return found(ctx, block, frame, day(frame, rubrique) >= month_start, rubrique)
 
 

@@ -2,22 +2,8 @@
 
 from rules.fpoc.controls import load_for_validation, referential_problems_as_anomalies
 from rules.fpoc.loading import load_referential
-from rules.fpoc.model import (
-    Contract,
-    ContractParameters,
-    Criteria,
-    ExpectedComposant,
-    Group,
-    Option,
-    Organisme,
-    Periodicity,
-    Population,
-    Producer,
-    RangeCriterion,
-    Referential,
-    Sheet,
-    ValueCriterion,
-)
+from rules.fpoc.model import (Contract, ContractParameters, Criteria, ExpectedComposant, Group, Option, Organisme,
+                              Periodicity, Population, Producer, RangeCriterion, Referential, Sheet, ValueCriterion)
 from rules.fpoc.problems import LoadResult, ProblemCode, ReferentialProblem, Severity
 from rules.fpoc.xml_loader import load_fpoc_xml
 from rules.fpoc.yaml_loader import dump_yaml, load_yaml

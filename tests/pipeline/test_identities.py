@@ -13,6 +13,7 @@ from dsn_parser.generator.values import d8
 from dsn_parser.writer import write_records
 from pipeline.ingest import ingest_path, store_engine
 from pipeline.store import history
+from pipeline.store.personal import stored_lookup
 from pipeline.store.schema import declarations, employee_identities, employees
 
 JAN, FEB, MAR = (date(2025, m, 1) for m in (1, 2, 3))
@@ -81,7 +82,7 @@ def test_nir_change_keeps_the_employee(store_url, company, tmp_path, order):
         february = conn.execute(sa.select(declarations.c.id)
                                 .where(declarations.c.submission_id == results[FEB].submission_id)).scalar_one()
         former = conn.execute(sa.select(employee_identities)
-                              .where(employee_identities.c.identity == f"nir:{person.nir}")).mappings().one()
+                              .where(employee_identities.c.identity == f"nir:{stored_lookup(conn, person.nir)}")).mappings().one()
         established_by = february if order == "february_first" else former["declaration_id"]
         assert (former["kind"], former["declaration_id"]) == ("nir", established_by)
 

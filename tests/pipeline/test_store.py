@@ -36,8 +36,8 @@ def test_migrate_reaches_head_and_matches_the_code(store_url):
     with make_engine(store_url).connect() as conn:
         assert current_revision(conn) == head
         versions = conn.execute(sa.text("SELECT version FROM schema_version ORDER BY version")).scalars().all()
-        assert versions == ["0001", "0002", "0003", "0004", "0005", SCHEMA_VERSION] == \
-            ["0001", "0002", "0003", "0004", "0005", "0006"]
+        expected = [f"{n:04d}" for n in range(1, 12)]
+        assert versions == expected and versions[-1] == SCHEMA_VERSION
         assert _differences(conn) == []
 
 

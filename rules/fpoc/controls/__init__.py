@@ -3,7 +3,7 @@ against the insurer contract referential given in ``ValidationOptions.referentia
 
 Importing this package registers the rules; they return nothing when no referential (or an empty one) is given.
 """
-from . import adhesions, affiliations, bases, cotisations, payments, population  # noqa: F401  (registration)
+from . import adhesions, affiliations, bases, cotisations, oc_payments, population  # noqa: F401  (registration)
 from .validation import load_for_validation, referential_problems_as_anomalies
 
 __all__ = ["load_for_validation", "referential_problems_as_anomalies"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rules.registry import Finding, rule
 
-from .dsn import french_date, lines_of, overlaps, view
+from .dsn import french_date, lines_of, over_view, overlaps
 
 TEST = "tests/rules/fpoc/test_controls.py::"
 
@@ -13,13 +13,12 @@ TEST = "tests/rules/fpoc/test_controls.py::"
               "contrôlées",
       description="An establishment declaring adhésions that no sheet of the referential covers (SIREN + NIC).",
       test=TEST + "test_establishment_without_sheet_is_one_warning")
-def establishment_without_sheet(ctx):
+@over_view
+def establishment_without_sheet(ctx, fpoc):
     """Establishments with adhésions but no sheet for their SIREN and NIC."""
-    fpoc = view(ctx)
-    if fpoc is None:
-        return []
     seen = {a.establishment.instance: a for a in fpoc.adhesions if not a.establishment.covered}
-    return [Finding(instance=e, lines=(a.line,), fields={"siret": a.establishment.siret}) for e, a in seen.items()]
+    for instance, adhesion in seen.items():
+        yield Finding(instance=instance, lines=(adhesion.line,), fields={"siret": adhesion.establishment.siret})
 
 
 @rule("FPOC-ADH-01", scope="block",
@@ -29,12 +28,9 @@ def establishment_without_sheet(ctx):
                   "force for the establishment (SIREN + NIC) during the declared month (S20.G00.05.005); a "
                   "signalement, which has no month, only needs a contract the sheet knows at some period.",
       test=TEST + "test_injected_error_reports_its_code")
-def unknown_adhesion(ctx):
+@over_view
+def unknown_adhesion(ctx, fpoc):
     """Adhésions whose contract reference has no referential line in force for the establishment and month."""
-    fpoc = view(ctx)
-    if fpoc is None:
-        return []
-    findings = []
     for adhesion in fpoc.adhesions:
         if not adhesion.establishment.covered or adhesion.resolved:
             continue
@@ -51,13 +47,12 @@ def unknown_adhesion(ctx):
             if renamed:
                 detail = (f" (ancienne référence : déclarer « {renamed[0].contract.reference} » "
                           f"de l'organisme {renamed[0].organisme.code})")
-        findings.append(Finding(
+        yield Finding(
             line=adhesion.lines_of.get("S21.G00.15.001", adhesion.line), instance=adhesion.instance,
             rubrique="S21.G00.15.001", value=adhesion.reference, lines=(adhesion.line,),
             fields={"oc": adhesion.oc or "?", "siret": adhesion.establishment.siret,
                     "month": f" pour le mois {adhesion.establishment.month:%m/%Y}" if adhesion.establishment.month else "",
-                    "detail": detail}))
-    return findings
+                    "detail": detail})
 
 
 @rule("FPOC-ADH-02", scope="rubrique",
@@ -65,12 +60,9 @@ def unknown_adhesion(ctx):
               "fiche FPOC attend l'organisme {expected}",
       description="The organisme (15.002) and délégataire (15.003) of a known contract must be those of the sheet.",
       test=TEST + "test_injected_error_reports_its_code")
-def wrong_organisme(ctx):
+@over_view
+def wrong_organisme(ctx, fpoc):
     """Adhésions of a known contract declared with another organisme or délégataire."""
-    fpoc = view(ctx)
-    if fpoc is None:
-        return []
-    findings = []
     for adhesion in fpoc.adhesions:
         if not adhesion.resolved or adhesion.matching:
             continue
@@ -79,13 +71,12 @@ def wrong_organisme(ctx):
                            for p in adhesion.in_force})
         wrong_oc = all(p.organisme.code != adhesion.oc for p in adhesion.in_force)
         rubrique = "S21.G00.15.002" if wrong_oc else "S21.G00.15.003"
-        findings.append(Finding(
+        yield Finding(
             line=adhesion.lines_of.get(rubrique, adhesion.line), instance=adhesion.instance, rubrique=rubrique,
             value=adhesion.oc, lines=(adhesion.line,),
             fields={"contract": adhesion.reference, "expected": " ou ".join(expected),
                     "declared_delegataire": f" (délégataire {adhesion.delegataire})" if adhesion.delegataire
-                    else " (sans délégataire)"}))
-    return findings
+                    else " (sans délégataire)"})
 
 
 @rule("FPOC-ADH-03", scope="block",
@@ -95,12 +86,9 @@ def wrong_organisme(ctx):
                   "in an S21.G00.15 (with 15.004 = 02 when nobody is covered). Not reported when the "
                   "establishment declares an unknown contract of the same organisme (reported by FPOC-ADH-01).",
       test=TEST + "test_undeclared_contract_of_the_sheet")
-def missing_adhesion(ctx):
+@over_view
+def missing_adhesion(ctx, fpoc):
     """Contracts of the sheet in force for an establishment but absent from its adhésions."""
-    fpoc = view(ctx)
-    if fpoc is None:
-        return []
-    findings = []
     for instance, establishment in fpoc.establishments.items():
         if not establishment.covered or establishment.month is None:
             continue
@@ -114,9 +102,8 @@ def missing_adhesion(ctx):
         for reference, parameters in expected.items():
             if parameters.organisme.code in unknown_ocs:
                 continue
-            findings.append(Finding(
+            yield Finding(
                 instance=instance, rubrique="S21.G00.15.001", lines=lines_of(*(a.line for a in adhesions)),
                 fields={"contract": reference, "oc": parameters.organisme.code, "siret": establishment.siret,
-                        "start": french_date(max(parameters.valid_from, establishment.month))}))
-    return findings
+                        "start": french_date(max(parameters.valid_from, establishment.month))})
 

@@ -8,7 +8,7 @@ import pandas as pd
 from rules.fpoc.model import ExpectedComposant
 from rules.registry import Finding, rule
 
-from .dsn import BASE, OC_BASE, VERSEMENT_INDIVIDU, decimal, lines_of, view
+from .dsn import BASE, OC_BASE, VERSEMENT_INDIVIDU, decimal, lines_of, over_view
 
 TEST = "tests/rules/fpoc/test_controls.py::"
 NO_COMPOSANT = "23"  # "sans composant de base assujettie en paie": nothing to compare
@@ -25,14 +25,12 @@ FLAT_BASE, FLAT_AMOUNT = "18", "20"  # base forfaitaire, montant forfaitaire: no
       description="Each base 31 must be linked to an affiliation of the employee (78.005 = 70.012; also the "
                   "official S21.G00.78.005/CCH-11).",
       test=TEST + "test_injected_error_reports_its_code")
-def base_without_affiliation(ctx):
+@over_view
+def base_without_affiliation(ctx, fpoc):
     """Bases 31 whose 78.005 matches no 70.012 of the employee."""
-    fpoc = view(ctx)
-    if fpoc is None:
-        return []
-    return [Finding(line=b.ident_line or b.line, instance=b.instance, rubrique="S21.G00.78.005", value=b.ident,
+    yield from (Finding(line=b.ident_line or b.line, instance=b.instance, rubrique="S21.G00.78.005", value=b.ident,
                     lines=(b.line,))
-            for b in fpoc.bases if b.affiliation is None and b.establishment.covered]
+            for b in fpoc.bases if b.affiliation is None and b.establishment.covered)
 
 
 @rule("FPOC-BAS-02", scope="block",
@@ -40,24 +38,20 @@ def base_without_affiliation(ctx):
       description="Each affiliation in force during the month of an employee paid that month needs its base 31 "
                   "(78.001 = 31, 78.005 = 70.012).",
       test=TEST + "test_affiliation_without_base31")
-def affiliation_without_base(ctx):
+@over_view
+def affiliation_without_base(ctx, fpoc):
     """Affiliations of paid employees with no base 31 pointing to them."""
-    fpoc = view(ctx)
-    if fpoc is None:
-        return []
     linked = {(b.individu, b.ident) for b in fpoc.bases}
     versements = ctx.table(VERSEMENT_INDIVIDU)
     paid = set(versements["individu_id"]) if not versements.empty else set()
-    findings = []
     for a in fpoc.affiliations:
         month = a.establishment.month
         if (a.adhesion is None or not a.adhesion.resolved or a.individu not in paid
                 or (a.individu, a.ident) in linked or (a.end is not None and month and a.end < month)):
             continue
-        findings.append(Finding(instance=a.instance, rubrique=BASE + ".005", value=a.ident,
+        yield Finding(instance=a.instance, rubrique=BASE + ".005", value=a.ident,
                                 lines=lines_of(a.line, a.adhesion.line),
-                                fields={"ident": a.ident or "?", "contract": a.adhesion.reference}))
-    return findings
+                                fields={"ident": a.ident or "?", "contract": a.adhesion.reference})
 
 
 def _month_pay(ctx) -> dict[int, tuple[Decimal | None, Decimal | None]]:
@@ -96,14 +90,11 @@ def _non_zero(composant: ExpectedComposant, capped: Decimal | None, gross: Decim
     return None
 
 
-def _composant_gaps(ctx):
+def _composant_gaps(ctx, fpoc):
     """For each base 31 whose declared composant types differ from its contract line's: (base, missing types
     whose base is non-zero, missing types the file cannot judge, types the line does not list). A missing type
     whose base is zero for the month (tranche B below the plafond…) is not expected (the norm, S21.G00.79.001/
     CCH-11 and CCH-12, only requires one composant of type 10–21, 23 or 24)."""
-    fpoc = view(ctx)
-    if fpoc is None:
-        return
     pay = _month_pay(ctx)
     for b in fpoc.bases:
         if b.affiliation is None:
@@ -137,18 +128,17 @@ def _finding(b, detail: str) -> Finding:
                   "above its plafonds (base 02: 1 for TB, T2, T2U; 4 for TC); a type the file cannot judge is "
                   "FPOC-BAS-04.",
       test=TEST + "test_injected_error_reports_its_code")
-def wrong_composants(ctx):
+@over_view
+def wrong_composants(ctx, fpoc):
     """Bases 31 missing an expected composant whose base is non-zero, or carrying an unexpected one."""
-    findings = []
-    for b, missing, _unknown, extra in _composant_gaps(ctx):
+    for b, missing, _unknown, extra in _composant_gaps(ctx, fpoc):
         parts = []
         if missing:
             parts.append("type(s) attendu(s) absent(s) " + ", ".join(missing))
         if extra:
             parts.append("type(s) non prévu(s) " + ", ".join(c or "?" for c in extra))
         if parts:
-            findings.append(_finding(b, " ; ".join(parts)))
-    return findings
+            yield _finding(b, " ; ".join(parts))
 
 
 @rule("FPOC-BAS-04", scope="block", severity="info",
@@ -158,6 +148,9 @@ def wrong_composants(ctx):
       description="Information: a composant type the contract line lists is not declared and the file cannot tell "
                   "whether its base is zero (no bases 02/03 of the month, tranche TD/TD1, specific base 17/19/21).",
       test=TEST + "test_composant_of_unknown_base_is_information")
-def unjudged_composants(ctx):
+@over_view
+def unjudged_composants(ctx, fpoc):
     """Bases 31 missing an expected composant whose base the file cannot establish."""
-    return [_finding(b, ", ".join(unknown)) for b, _missing, unknown, _extra in _composant_gaps(ctx) if unknown]
+    for b, _missing, unknown, _extra in _composant_gaps(ctx, fpoc):
+        if unknown:
+            yield _finding(b, ", ".join(unknown))

@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from rules.registry import Finding, rule
 
-from .dsn import Base31, decimal, euros, line, lines_of, rate_text, view
+from .dsn import Base31, decimal, euros, line, lines_of, over_view, rate_text
 
 TEST = "tests/rules/fpoc/test_controls.py::"
 FLAT_TYPES = ("20", "21")  # montant forfaitaire, montant libre: counted as they are
@@ -45,10 +45,8 @@ def expected_amount(base: Base31, declared_rate: Decimal | None) -> Decimal | No
     return total.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _cotisations(ctx):
-    fpoc = view(ctx)
-    if fpoc is None:
-        return
+def _cotisations(fpoc):
+    """(base 31, 059 cotisation row) of the bases whose contract line expects composants."""
     for base in fpoc.bases:
         if base.affiliation is not None and base.affiliation.expected_composants():
             for row in base.cotisations:
@@ -60,20 +58,19 @@ def _cotisations(ctx):
               "FPOC {expected}",
       description="The 059 rate 81.007 must equal the contract line's rate (when its rated composants share one).",
       test=TEST + "test_injected_error_reports_its_code")
-def wrong_rate(ctx):
+@over_view
+def wrong_rate(ctx, fpoc):
     """059 cotisations whose rate differs from the contract rate."""
-    findings = []
-    for base, row in _cotisations(ctx):
+    for base, row in _cotisations(fpoc):
         declared, expected = decimal(row.get("S21.G00.81.007")), contract_rate(base)
         if _rate_is_wrong(declared, expected):
             a = base.affiliation
             at = line(row.get("S21.G00.81.007#line"))
-            findings.append(Finding(
+            yield Finding(
                 line=at, instance=int(row["id"]), rubrique="S21.G00.81.007", value=f"{declared:f}",
                 lines=lines_of(at, base.line, a.line),
                 fields={"contract": a.adhesion.reference, "population": a.population or "-",
-                        "expected": rate_text(expected)}))
-    return findings
+                        "expected": rate_text(expected)})
 
 
 @rule("FPOC-COT-02", scope="rubrique",
@@ -82,23 +79,22 @@ def wrong_rate(ctx):
       description="The 059 amount 81.004 must equal Σ composant × rate / 100 + flat amounts within the tolerance "
                   "(ValidationOptions.tolerance, 0.01 € by default).",
       test=TEST + "test_injected_error_reports_its_code")
-def wrong_amount(ctx):
+@over_view
+def wrong_amount(ctx, fpoc):
     """059 cotisations whose amount is not the contract's computation."""
-    findings = []
-    for base, row in _cotisations(ctx):
+    for base, row in _cotisations(fpoc):
         declared = decimal(row.get("S21.G00.81.004"))
         expected = expected_amount(base, decimal(row.get("S21.G00.81.007")))
         if declared is None or expected is None or abs(declared - expected) <= ctx.options.tolerance:
             continue
         at = line(row.get("S21.G00.81.004#line"))
         a = base.affiliation
-        findings.append(Finding(
+        yield Finding(
             line=at, instance=int(row["id"]), rubrique="S21.G00.81.004", value=f"{declared:.2f}",
             lines=lines_of(at, base.line, *(c[2] for c in base.composants), a.line),
             fields={"contract": a.adhesion.reference, "population": a.population or "-",
                     "expected": euros(expected), "declared": euros(declared),
-                    "difference": euros(declared - expected)}))
-    return findings
+                    "difference": euros(declared - expected)})
 
 
 @rule("FPOC-COT-03", scope="rubrique", severity="warning",
@@ -106,12 +102,9 @@ def wrong_amount(ctx):
               "la fiche FPOC prévoit {expected} pour l'option {option}",
       description="A composant the sheet gives as a Montant (BaseMontantSpecifique 20/21) must carry that amount.",
       test=TEST + "test_flat_amount_differs_from_the_sheet")
-def wrong_flat_amount(ctx):
+@over_view
+def wrong_flat_amount(ctx, fpoc):
     """Flat composants whose 79.004 differs from the sheet's Montant."""
-    fpoc = view(ctx)
-    if fpoc is None:
-        return []
-    findings = []
     for base in fpoc.bases:
         if base.affiliation is None:
             continue
@@ -119,9 +112,8 @@ def wrong_flat_amount(ctx):
         for code, amount, block_line, at in base.composants:
             if code in flats and amount is not None and abs(amount - flats[code]) > ctx.options.tolerance:
                 a = base.affiliation
-                findings.append(Finding(
+                yield Finding(
                     line=at, instance=base.instance, rubrique="S21.G00.79.004", value=f"{amount:.2f}",
                     lines=lines_of(block_line, base.line, a.line),
                     fields={"type": code, "contract": a.adhesion.reference, "declared": euros(amount),
-                            "expected": euros(flats[code]), "option": a.option or "-"}))
-    return findings
+                            "expected": euros(flats[code]), "option": a.option or "-"})

@@ -6,14 +6,17 @@ reads this view; none of them re-does the links.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import wraps
 
 import pandas as pd
 
 from rules.context import Context
 from rules.fpoc.model import ContractParameters, ExpectedComposant, Referential
+from rules.registry import Finding
 
 DECLARATION, ENTREPRISE, ETABLISSEMENT = "S20.G00.05", "S21.G00.06", "S21.G00.11"
 ADHESION, AFFILIATION, BASE = "S21.G00.15", "S21.G00.70", "S21.G00.78"
@@ -196,6 +199,16 @@ def view(ctx: Context) -> FpocView | None:
         cached = _build(ctx, referential)
         setattr(ctx, _VIEW_ATTRIBUTE, cached)
     return cached
+
+
+def over_view(check: Callable[[Context, FpocView], Iterable[Finding]]) -> Callable[[Context], list[Finding]]:
+    """Decorator of the FPOC controls: ``check(ctx, view)`` yields the findings over the file's FPOC view; no
+    findings when there is no view (no referential, or one without sheets)."""
+    @wraps(check)
+    def run(ctx: Context) -> list[Finding]:
+        fpoc = view(ctx)
+        return [] if fpoc is None else list(check(ctx, fpoc))
+    return run
 
 
 def _rows(frame: pd.DataFrame) -> list[dict]:

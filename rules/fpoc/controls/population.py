@@ -8,7 +8,7 @@ from decimal import Decimal
 from rules.fpoc.model import Criteria, RangeCriterion
 from rules.registry import Finding, rule
 
-from .dsn import ANCIENNETE, CONTRAT, decimal, line, lines_of, text, view
+from .dsn import ANCIENNETE, CONTRAT, decimal, line, lines_of, over_view, text
 
 TEST = "tests/rules/fpoc/test_controls.py::"
 
@@ -136,13 +136,10 @@ def _number(value) -> str | None:
       description="An affiliated employee must meet the CriteresSalaries of the group of his option × population "
                   "(statut catégoriel 40.003, nature 40.007, quotité 40.013, seniority_rows S21.G00.86, NIC, IDCC…).",
       test=TEST + "test_injected_error_reports_its_code")
-def outside_population(ctx):
+@over_view
+def outside_population(ctx, fpoc):
     """Affiliations whose employee fails every group's criteria for the declared option × population."""
-    fpoc = view(ctx)
-    if fpoc is None:
-        return []
     facts = _facts(ctx)
-    findings = []
     for a in fpoc.affiliations:
         lines = a.pair_lines()
         if not lines or a.contrat not in facts:
@@ -153,12 +150,11 @@ def outside_population(ctx):
         results = [evaluate(p.group.criteria, employee)[0] for p in lines]
         if all(results):
             failure = results[0][0]
-            findings.append(Finding(
+            yield Finding(
                 line=failure.line, instance=a.instance, rubrique=failure.rubrique, value=failure.value,
                 lines=lines_of(failure.line, a.line),
                 fields={"population": a.population, "contract": a.adhesion.reference,
-                        "criterion": failure.criterion}))
-    return findings
+                        "criterion": failure.criterion})
 
 
 @rule("FPOC-POP-02", scope="individu", severity="warning",
@@ -169,16 +165,13 @@ def outside_population(ctx):
                   "criteria that cannot be judged from the DSN, are not used; nor are employees with an affiliation "
                   "to an undeclared adhésion (FPOC-AFF-01).",
       test=TEST + "test_injected_error_reports_its_code")
-def missing_affiliation(ctx):
+@over_view
+def missing_affiliation(ctx, fpoc):
     """Employment contracts qualifying for a declared contract's group without an affiliation to it."""
-    fpoc = view(ctx)
-    if fpoc is None:
-        return []
     facts = _facts(ctx)
     affiliated = {(a.contrat, a.adhesion_ident) for a in fpoc.affiliations}
     unlinked = {a.contrat for a in fpoc.affiliations if a.adhesion is None}  # FPOC-AFF-01: cannot tell
     contrats = ctx.text(CONTRAT)
-    findings = []
     for row in contrats.to_dict("records") if not contrats.empty else []:
         contrat = int(row["id"])
         if contrat in unlinked:
@@ -192,10 +185,9 @@ def missing_affiliation(ctx):
                     continue
                 failures, unknown = evaluate(criteria, facts[contrat])
                 if not failures and not unknown:
-                    findings.append(Finding(
+                    yield Finding(
                         instance=contrat, rubrique="S21.G00.70.013", value=adhesion.ident,
                         lines=lines_of(int(row["line"]), adhesion.line),
                         fields={"population": parameters.population_code or "(aucune)",
-                                "contract": adhesion.reference, "group": parameters.group.number}))
+                                "contract": adhesion.reference, "group": parameters.group.number})
                     break
-    return findings

@@ -93,7 +93,8 @@ def make_users(conn, sirens: dict[str, str]) -> dict[str, str]:
 @pytest.fixture
 def portal(store_url, companies, tmp_path) -> Portal:
     settings = Settings(db_url=store_url, archive_root=tmp_path / "archive", upload_limit=4 * 1024 * 1024,
-                        mailer=FileMailer(tmp_path / "mail"), upload_dir=tmp_path / "uploads")
+                        mailer=FileMailer(tmp_path / "mail"), upload_dir=tmp_path / "uploads",
+                        drop_dir=tmp_path / "drop", queue_dir=tmp_path / "queue")
     settings.upload_dir.mkdir()
     engine = store_engine(store_url)
     sirens = {key: c.siren for key, c in companies.items()}

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from dsn_parser.generator.company import make_company
 from pipeline.portal import accounts, clock
+from pipeline.store import SCHEMA_VERSION
 
 from ..portal.conftest import activation_secrets, store_sheet
 from .conftest import JAN, PASSWORD
@@ -132,7 +133,7 @@ def test_a_company_registers_and_its_administrator_adds_adherents(portal):
 
 
 def test_health_and_the_documentation_are_public(portal):
-    assert portal.client.get("/v1/health").json() == {"status": "ok", "schema": "0006"}
+    assert portal.client.get("/v1/health").json() == {"status": "ok", "schema": SCHEMA_VERSION}
     schema = portal.client.get("/openapi.json").json()
     assert "/v1/companies/{siren}/submissions" in schema["paths"]
     assert portal.client.get("/docs").status_code == 200

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+import sqlalchemy as sa
 from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 
@@ -17,6 +18,8 @@ from pipeline.api.guard import guard
 from pipeline.api.table import ROUTES, Route
 from pipeline.portal import accounts
 from pipeline.portal.habilitations import ADMIN, grant_company, request_company
+from pipeline.products.arrets_drafts import create_draft
+from pipeline.store.schema_arrets import arret_draft_changes, arret_drafts, arrets
 
 from ..portal.conftest import store_sheet
 from .conftest import JAN, PASSWORD, PERSONAS, dsn_file
@@ -49,6 +52,30 @@ def _added_adherent(portal) -> str:
     with portal.engine.begin() as conn:
         grant_company(conn, None, portal.users["admin"], siren, {})
     return siren
+
+
+def arret_of(portal, key: str = "A") -> str:
+    """The first arrêt of a company (its January mensuelle declares one)."""
+    with portal.engine.connect() as conn:
+        return conn.execute(sa.select(arrets.c.arret_id).where(arrets.c.siren == portal.sirens[key])
+                            .order_by(arrets.c.arret_id)).scalars().first()
+
+
+def _no_draft(portal) -> dict:
+    """Company A's arrêt without a draft (the draft-creation route's target)."""
+    arret_id = arret_of(portal)
+    with portal.engine.begin() as conn:
+        conn.execute(arret_draft_changes.delete().where(arret_draft_changes.c.arret_id == arret_id))
+        conn.execute(arret_drafts.delete().where(arret_drafts.c.arret_id == arret_id))
+    return {"arret_id": arret_id}
+
+
+def _fresh_draft(portal, **request) -> dict:
+    """Company A's arrêt with a new draft (status « à compléter »)."""
+    arret_id = _no_draft(portal)["arret_id"]
+    with portal.engine.begin() as conn:
+        create_draft(conn, arret_id, "test")
+    return {"arret_id": arret_id, **request}
 
 
 def _upload(portal):
@@ -86,6 +113,20 @@ REQUESTS = {
     ("GET", "/v1/submissions/{submission_id}"): lambda p: {},
     ("GET", "/v1/submissions/{submission_id}/anomalies"): lambda p: {},
     ("GET", "/v1/submissions/{submission_id}/report"): lambda p: {},
+    ("GET", "/v1/companies/{siren}/arrets"): lambda p: {},
+    ("GET", "/v1/arrets/{arret_id}"): lambda p: {"arret_id": arret_of(p)},
+    ("GET", "/v1/arrets/{arret_id}/draft"): _fresh_draft,
+    ("POST", "/v1/arrets/{arret_id}/draft"): _no_draft,
+    ("PATCH", "/v1/arrets/{arret_id}/draft"):
+        lambda p: _fresh_draft(p, json={"month": "2024-12", "field": "net_paid", "value": "1000.00"}),
+    ("POST", "/v1/arrets/{arret_id}/draft/lines/{month}/duplicate"): lambda p: _fresh_draft(p, month="2024-12"),
+    ("POST", "/v1/arrets/{arret_id}/draft/status"): lambda p: _fresh_draft(p, json={"status": "transmise"}),
+    ("GET", "/v1/companies/{siren}/cotisations/account"): lambda p: {},
+    ("GET", "/v1/companies/{siren}/cotisations/statement"): lambda p: {},
+    ("GET", "/v1/companies/{siren}/cotisations/dunning"): lambda p: {},
+    ("GET", "/v1/companies/{siren}/affiliations"): lambda p: {"params": {"as_of": "2025-01-31"}},
+    ("GET", "/v1/companies/{siren}/affiliations/movements"): lambda p: {"params": {"month": "2025-01"}},
+    ("GET", "/v1/companies/{siren}/affiliations/extraction"): lambda p: {"params": {"as_of": "2025-01-31"}},
 }
 PUBLIC = {("GET", "/v1/health"), ("POST", "/v1/auth/token"), ("POST", "/v1/auth/activate"), ("POST", "/v1/accounts")}
 SERVED = [r for r in ROUTES if not r.pending]
@@ -139,7 +180,8 @@ def test_every_persona_on_every_route(portal):
     for route, persona in itertools.product([r for r in SERVED if r.scope != "public"], [None, *PERSONAS]):
         arguments = REQUESTS[(route.method, route.path)](portal)
         path = route.path.format(siren=sirens["A"], submission_id=subs["A"], user_id=arguments.pop("user_id", "x"),
-                                 adherent_siren=arguments.pop("adherent_siren", "x"))
+                                 adherent_siren=arguments.pop("adherent_siren", "x"),
+                                 arret_id=arguments.pop("arret_id", "x"), month=arguments.pop("month", "x"))
         response = portal.client.request(route.method, path, headers=portal.headers(persona), **arguments)
         want, got = expected(route, persona), response.status_code
         where = f"{route.method} {route.path} as {persona}: {got} {response.text[:200]}"

@@ -29,8 +29,11 @@ def dsn(*args: str, **kwargs) -> subprocess.CompletedProcess:
                           timeout=300, **kwargs)
 
 
-def test_a_real_server_takes_an_upload_and_serves_its_anomalies(store_url, tmp_path):
-    company = make_company(seed=31, employees=3, months=1, start_month=date(2025, 1, 1))
+JANUARY = date(2025, 1, 1)
+
+
+def test_a_real_server_takes_an_upload_and_serves_its_anomalies_and_arrets(store_url, tmp_path):
+    company = make_company(seed=21, employees=5, months=1, start_month=JANUARY)
     password_file = tmp_path / "pw"
     password_file.write_text(PASSWORD + "\n")
     created = dsn("users", "create-admin", "--email", "chef@exemple.fr", "--siren", company.siren,
@@ -69,6 +72,14 @@ def test_a_real_server_takes_an_upload_and_serves_its_anomalies(store_url, tmp_p
             found = client.get(f"/v1/submissions/{submission['id']}/anomalies", headers=auth,
                                params={"limit": 1000}).json()
             assert found["count"] == sum(submission["anomalies"].values())
+            staff = [company.employee(i) for i in range(company.employee_count)]
+            on_leave = sorted(e.matricule for e in staff if e.arret and e.present(JANUARY)
+                              and e.arret.overlaps(JANUARY))
+            arrets = client.get(f"/v1/companies/{company.siren}/arrets", headers=auth).json()
+            assert on_leave and sorted(a["employee"]["matricule"] for a in arrets["items"]) == on_leave
+            for arret in arrets["items"]:
+                detail = client.get(f"/v1/arrets/{arret['arret_id']}", headers=auth).json()
+                assert detail["arret_id"] == arret["arret_id"] and len(detail["salary_history"]) == 12
             user = client.post(f"/v1/companies/{company.siren}/users", headers=auth,
                                json={"email": "collab@exemple.fr", "name": "C", "habilitations": {"dsn": "read"}})
             assert user.status_code == 201

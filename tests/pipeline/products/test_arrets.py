@@ -4,23 +4,28 @@ product whatever the ingest order."""
 from __future__ import annotations
 
 import random
+import secrets
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 
 import pipeline.products as products
-from dsn_parser.generator.history_arrets import CORRECTED_MONTH, MISSING_MONTH, arret_history
+from dsn_parser.generator.history_arrets import (CORRECTED_MONTH, MISSING_MONTH, OTHER_INCOME, OTHER_INCOME_MONTH,
+                                                 arret_history)
 from dsn_parser.generator.payroll import affiliations, pay_month
 from dsn_parser.generator.usage import forbidden
 from dsn_parser.generator.values import add_months, month_end
 from pipeline.ingest import ingest_path, store_engine
-from pipeline.products import arrets
+from pipeline.products import arrets, arrets_salary
 from pipeline.products.arrets_salary import MissingPmss, pmss
+from pipeline.store.schema_arrets import arret_affiliations, arret_salary
 from pipeline.store.schema_arrets import arrets as arrets_table
-from tests.pipeline.conftest import _empty_postgres
+from tests.pipeline.conftest import PG_HOST, PG_PORT, _empty_postgres
 
 PMSS = {2023: Decimal("3666"), 2024: Decimal("3864"), 2025: Decimal("3925")}
 RECEIVED = datetime(2025, 3, 10, 8)
@@ -31,9 +36,21 @@ def history():
     return arret_history()
 
 
-def ingest_history(history, url: str, folder: Path, order: list[str] | None = None) -> None:
+def nightly_repairs(url: str, history) -> int:
+    """Rows a full recompute (the nightly's, as of today like the ingests) would write; rolled back."""
+    with store_engine(url).connect() as conn:
+        transaction = conn.begin()
+        try:
+            return arrets.recompute(conn, [history.company.company.siren], date.today())
+        finally:
+            transaction.rollback()
+
+
+def ingest_history(history, url: str, folder: Path, order: list[str] | None = None,
+                   check_each: bool = False) -> None:
     """Ingest the history's files (in ``order`` when given); each file keeps its own reception time, one hour
-    apart in declaration order. Only this product is recomputed (the others are tested on their own)."""
+    apart in declaration order. Only this product is recomputed (the others are tested on their own), by each
+    ingest for what it touched; ``check_each``: after each ingest, a full recompute repairs nothing."""
     folder.mkdir(parents=True, exist_ok=True)
     names = list(history.files)
     received = {name: RECEIVED + timedelta(hours=i) for i, name in enumerate(names)}
@@ -42,7 +59,29 @@ def ingest_history(history, url: str, folder: Path, order: list[str] | None = No
         for name in order or names:
             path = folder / name
             path.write_bytes(history.files[name])
-            ingest_path(path, url, archive_root=folder / "archive", received_at=received[name])
+            assert ingest_path(path, url, archive_root=folder / "archive", received_at=received[name]).status \
+                == "loaded"
+            if check_each:
+                assert (name, nightly_repairs(url, history)) == (name, 0)
+
+
+@contextmanager
+def fresh_store(like: str, folder: Path, request):
+    """A new empty store on the engine of ``like``: a DuckDB file, or a PostgreSQL database dropped after."""
+    if like.startswith("duckdb"):
+        yield f"duckdb:///{folder / 'fresh.duckdb'}"
+        return
+    admin_user = request.getfixturevalue("pg_admin")
+    name = f"dsn_arrets_{secrets.token_hex(4)}"
+    with psycopg.connect(host=PG_HOST, port=PG_PORT, user=admin_user, dbname="test", autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    url = f"postgresql+psycopg://{admin_user}@{PG_HOST}:{PG_PORT}/{name}"
+    try:
+        yield url
+    finally:
+        store_engine(url).dispose()
+        with psycopg.connect(host=PG_HOST, port=PG_PORT, user=admin_user, dbname="test", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(scope="module", params=["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -168,7 +207,8 @@ def test_show_gives_twelve_salary_lines_from_the_current_mensuelles(stored, hist
         assert line["pmss"] == f"{ceiling:.2f}"
         if month == MISSING_MONTH:
             assert line == {"month": f"{month:%Y-%m}", "source_file": None, "source_submission": None,
-                            "missing": True, "gross": {}, "primes": [], "composants": {}, "net_taxable": None,
+                            "missing": True, "gross": {}, "primes": [], "other_income": [], "composants": {},
+                            "net_taxable": None,
                             "net_paid": None, "pmss": f"{ceiling:.2f}", "tranches": None}
             continue
         who = history.corrected if month == CORRECTED_MONTH else e
@@ -180,6 +220,12 @@ def test_show_gives_twelve_salary_lines_from_the_current_mensuelles(stored, hist
                                  "010": f"{pay.base:.2f}"}
         assert line["primes"] == ([{"type": "026", "amount": f"{pay.prime:.2f}", "start": month.isoformat(),
                                     "end": month_end(month).isoformat()}] if pay.prime else [])
+        period = {"start": month.isoformat(), "end": month_end(month).isoformat()}
+        others = [{"type": "93", "amount": f"{pay.employer_prevoyance:.2f}", **period}] \
+            if pay.employer_prevoyance else []
+        if month == OTHER_INCOME_MONTH:
+            others.append({"type": OTHER_INCOME[0], "amount": f"{OTHER_INCOME[1]:.2f}", **period})
+        assert line["other_income"] == sorted(others, key=lambda x: x["type"])
         composants: dict = {}
         for oc in pay.oc:
             kinds = composants.setdefault(oc.affiliation.contract.reference, {})
@@ -210,18 +256,25 @@ def test_recompute_of_an_intact_store_writes_nothing_and_repairs_drift(stored, h
     engine = store_engine(stored)
     a = arrets_table.c
     sirens = [history.company.company.siren]
-    with engine.connect() as conn:
-        before = sorted(tuple(r) for r in conn.execute(sa.select(arrets_table)))
-    with engine.begin() as conn:
-        assert arrets.recompute(conn, sirens, date(2025, 4, 1)) == 0
-    first, second = before[0][0], before[1][0]
+    tables = (arrets_table, arret_affiliations, arret_salary)
+
+    def content():
+        with engine.connect() as conn:
+            return [sorted(tuple(r) for r in conn.execute(sa.select(t))) for t in tables]
+
+    before = content()
+    assert nightly_repairs(stored, history) == 0  # the ingests' incremental recomputes left nothing to repair
+    first, second = before[0][0][0], before[0][1][0]
     with engine.begin() as conn:
         conn.execute(arrets_table.delete().where(a.arret_id == first))
         conn.execute(arrets_table.update().where(a.arret_id == second).values(planned_end=date(2030, 1, 1)))
-    with engine.begin() as conn:
-        assert arrets.recompute(conn, sirens, date(2025, 4, 1)) == 3  # one inserted, one replaced
-    with engine.connect() as conn:
-        assert sorted(tuple(r) for r in conn.execute(sa.select(arrets_table))) == before
+        lost = conn.execute(arret_affiliations.delete().where(arret_affiliations.c.arret_id == first)).rowcount
+        conn.execute(arret_salary.delete().where(arret_salary.c.arret_id == second, arret_salary.c.item == "gross"))
+        gross = sum(1 for r in before[2] if r[0] == second and r[5] == "gross")
+    assert lost and gross
+    with engine.begin() as conn:  # one arrêt inserted, one replaced, their lines back
+        assert arrets.recompute(conn, sirens, date.today()) == 3 + lost + gross
+    assert content() == before
 
 
 def test_run_summary_counts_the_arrets(stored, history):
@@ -237,14 +290,12 @@ def test_run_summary_counts_the_arrets(stored, history):
                                                    if overdue else [])
 
 
-def test_shuffled_ingest_order_gives_the_same_product(stored, history, tmp_path):
-    if not stored.startswith("duckdb"):
-        pytest.skip("one shuffled store is enough: DuckDB")
+def test_shuffled_ingest_orders_give_the_same_product_incrementally(stored, history, tmp_path, request):
+    """Each ingest recomputes only what it touched; after each one a full recompute repairs nothing, and the
+    product ends as with the files in order (a different order per engine)."""
     order = list(history.files)
-    random.Random(10).shuffle(order)
+    random.Random(10 if stored.startswith("duckdb") else 11).shuffle(order)
     assert order != list(history.files)
-    url = f"duckdb:///{tmp_path / 'shuffled.duckdb'}"
-    ingest_history(history, url, tmp_path / "files", order)
 
     def product(url):
         with store_engine(url).connect() as conn:
@@ -256,7 +307,9 @@ def test_shuffled_ingest_order_gives_the_same_product(stored, history, tmp_path)
                 line.pop("source_submission")
         return listed, shown
 
-    assert product(url) == product(stored)
+    with fresh_store(stored, tmp_path, request) as url:
+        ingest_history(history, url, tmp_path / "files", order, check_each=True)
+        assert product(url) == product(stored)
 
 
 def test_pmss_table_and_a_missing_year():
@@ -291,7 +344,20 @@ def test_cli_list_show_and_export(stored, history, tmp_path, capsys):
     assert [m["month"] for m in shown["salary_history"] if m["missing"]] == [f"{MISSING_MONTH:%Y-%m}"]
     assert shown["employee"]["nir"] != e.nir
     assert main(["arrets", "show", mine["arret_id"], "--db", stored]) == 0
-    assert f"{MISSING_MONTH:%Y-%m}  manquant" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert f"{MISSING_MONTH:%Y-%m}  manquant" in text
+    income = next(line for line in text.splitlines() if line.startswith(f"  {OTHER_INCOME_MONTH:%Y-%m}"))
+    assert f"autres revenus bruts : {OTHER_INCOME[0]} {OTHER_INCOME[1]:.2f}, 93 " in income
+
+    siren = history.company.company.siren
+    assert main(["arrets", "list", "--db", stored, "--siren", siren, "--as-of",
+                 (e.arret.resume - timedelta(days=1)).isoformat(), "--format", "json"]) == 0
+    before_reprise = json.loads(capsys.readouterr().out)
+    mine_then = next(r for r in before_reprise if r["arret_id"] == mine["arret_id"])
+    assert mine_then["reprise"] is None and mine_then["status"] == "à compléter"
+    assert all(r["start"] < e.arret.resume.isoformat() for r in before_reprise)
+    assert main(["arrets", "list", "--db", stored, "--siren", "000000000", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
 
     out = tmp_path / "arrets.xlsx"
     assert main(["arrets", "export", "--db", stored, "--output", str(out)]) == 0
@@ -299,11 +365,27 @@ def test_cli_list_show_and_export(stored, history, tmp_path, capsys):
     assert book.sheetnames == ["arrets", "salaires"]
     assert book["arrets"].max_row == len(wanted) + 1 and book["salaires"].max_row == 12 * len(wanted) + 1
     assert book["arrets"].freeze_panes == "A2"
+    salaries = list(book["salaires"].iter_rows(values_only=True))
+    header = salaries[0]
+    month = next(dict(zip(header, row)) for row in salaries[1:]
+                 if row[0] == mine["arret_id"] and row[2] == f"{OTHER_INCOME_MONTH:%Y-%m}")
+    pay = pay_month(history.employee, history.company.company.referential, OTHER_INCOME_MONTH)
+    assert Decimal(str(month["autres_revenus_bruts"])) == pay.employer_prevoyance + OTHER_INCOME[1]
+    assert Decimal(str(month["brut_001"])) == pay.gross and month["manquant"] == "non"
+    assert [row[4] for row in salaries[1:] if row[0] == mine["arret_id"]].count("oui") == 1
     assert main(["arrets", "export", "--db", stored, "--output", str(tmp_path / "a.csv")]) == 0
     assert (tmp_path / "a_salaires.csv").read_text(encoding="utf-8-sig").count("\n") == 12 * len(wanted) + 1
     capsys.readouterr()
 
     assert main(["arrets", "show", "inconnu", "--db", stored]) == 2
     assert "arrêt inconnu" in capsys.readouterr().err
+    with pytest.MonkeyPatch.context() as patch:  # a PMSS table without the window's year 2024
+        patch.setattr(arrets_salary, "pmss_table", lambda: {2025: Decimal("3925")})
+        assert main(["arrets", "show", mine["arret_id"], "--db", stored]) == 2
+        err = capsys.readouterr().err
+        assert "PMSS de l'année 2024 absent" in err and "Traceback" not in err and len(err.splitlines()) == 1
+        assert main(["arrets", "export", "--db", stored, "--output", str(tmp_path / "b.csv")]) == 2
+        err = capsys.readouterr().err  # the first arrêt's window, in 2023
+        assert err.startswith("dsn arrets export : ") and "PMSS de l'année 2023 absent" in err
     assert main(["arrets", "list", "--db", stored, "--format", "csv"]) == 2
     assert "--output" in capsys.readouterr().err

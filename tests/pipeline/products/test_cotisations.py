@@ -2,15 +2,19 @@
 PostgreSQL: every period's figures against values computed from the generator's inputs."""
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
 from tests.pipeline.products import history_cotisations as H
-from pipeline.ingest import store_engine
+from pipeline.ingest import ingest_path, store_engine
 from pipeline.products import cotisations
+from pipeline.products.records import Month
+from pipeline.referentials import store_referential
+from pipeline.store.schema import declarations
 from pipeline.store.schema_cotisations import cotisation_months, cotisation_periods
 
 from .test_cotisations_truth import Truth, ingest_history
@@ -27,6 +31,12 @@ def history():
 def only_this_product(monkeypatch):
     """The ingest recomputes only this product (the others are tested on their own)."""
     monkeypatch.setattr("pipeline.products.available_products", lambda: ["cotisations"])
+
+
+def tables(conn) -> tuple[list, list]:
+    """Every row of the two account tables, in key order."""
+    return (conn.execute(sa.select(cotisation_months).order_by(*cotisation_months.primary_key)).all(),
+            conn.execute(sa.select(cotisation_periods).order_by(*cotisation_periods.primary_key)).all())
 
 
 def money(value: Decimal) -> str:
@@ -136,3 +146,74 @@ def test_recompute_writes_nothing_on_an_intact_store_and_repairs_drift(store_url
     balance = sum(truth.declared[(truth.quarterly.reference, m)] for m in truth.months
                   if m >= date(2026, 1, 1))
     assert any(truth.quarterly.reference in line and f"solde {money(balance)} €" in line for line in lines)
+
+
+@pytest.mark.parametrize("shuffle_seed", [3, 29])
+def test_each_ingest_recomputes_what_it_touches_and_the_nightly_repairs_nothing(store_url, tmp_path, history,
+                                                                               shuffle_seed):
+    """Each ingest recomputes only the months and periods of the declarations it touches; a full recompute after
+    each ingest writes 0 rows, and the tables end equal to tables rebuilt from nothing."""
+    written = history.write(tmp_path / "files")
+    engine = store_engine(store_url)
+    with engine.begin() as conn:
+        store_referential(conn, tmp_path / "files" / "referentiel.yaml")
+    random.Random(shuffle_seed).shuffle(written)
+    siren = history.generated.company.siren
+    for path, received in written:
+        result = ingest_path(path, store_url, archive_root=tmp_path / "archive", received_at=received)
+        assert result.status == "loaded", path.name
+        with engine.begin() as conn:
+            assert cotisations.recompute(conn, [siren], AFTER_ALL) == 0, path.name
+    with engine.begin() as conn:
+        incremental = tables(conn)
+        conn.execute(cotisation_months.delete())
+        conn.execute(cotisation_periods.delete())
+        assert cotisations.recompute(conn, [siren], AFTER_ALL) == len(incremental[0]) + len(incremental[1])
+        assert tables(conn) == incremental
+    truth = Truth(history)
+    assert {(row.contract, row.month): row.declared for row in incremental[0]} == dict(truth.declared)
+    assert {(row.contract, row.period): row.allocated for row in incremental[1]} == {
+        key: value for key, value in truth.allocated.items() if value}
+
+
+def test_an_ingest_leaves_the_other_months_alone(store_url, tmp_path, history):
+    """The recompute of an ingest reads the months it touches only: a drifted row of another month stays for the
+    nightly to repair."""
+    ingest_history(history, store_url, tmp_path)
+    siren = history.generated.company.siren
+    engine = store_engine(store_url)
+    m = cotisation_months.c
+    with engine.begin() as conn:
+        conn.execute(cotisation_months.update().where(m.month == date(2025, 3, 1)).values(declared=1))
+        august = conn.execute(sa.select(declarations.c.id).where(declarations.c.month == H.REPLACED_MONTH)).scalars()
+        assert cotisations.recompute(conn, [siren], AFTER_ALL, declarations=list(august)) == 0
+        assert cotisations.recompute(conn, [siren], AFTER_ALL) == 2
+
+
+def test_an_annule_removes_its_month_from_the_account(store_url, tmp_path, history):
+    """A type 04 (annule) of April 2025 received on 20 May: from then on April is in no period (the monthly
+    contract loses 2025M04, the quarter 2025T02 keeps May and June); the account as of 19 May still has it."""
+    from dsn_parser.generator.envelope import declaration_id
+    from dsn_parser.generator.monthly import file_date
+    from dsn_parser.writer import render
+
+    ingest_history(history, store_url, tmp_path)
+    april, received = date(2025, 4, 1), datetime(2025, 5, 20, 9)
+    annule = history.generated.monthly(april, "04", declaration_id(file_date(april), 1))
+    path = tmp_path / "annule_202504.dsn"
+    path.write_bytes(render(H._recount(annule)).encode("iso-8859-1"))
+    assert ingest_path(path, store_url, archive_root=tmp_path / "archive", received_at=received).status == "loaded"
+    truth, siren = Truth(history), history.generated.company.siren
+    engine = store_engine(store_url)
+    with engine.begin() as conn:
+        assert cotisations.recompute(conn, [siren], AFTER_ALL) == 0
+        now = {a.contract: a for a in cotisations.account(conn, siren)}
+        before = {a.contract: a for a in cotisations.account(conn, siren, as_of=date(2025, 5, 19))}
+    monthly = [p.period for p in now[truth.monthly.reference].periods]
+    assert monthly == [p for p in truth.periods(truth.monthly) if p != "2025M04"]
+    quarter = next(p for p in now[truth.quarterly.reference].periods if p.period == "2025T02")
+    ref = truth.quarterly.reference
+    assert quarter.months == {Month.of(m): truth.declared[(ref, m)] for m in (date(2025, 5, 1), date(2025, 6, 1))}
+    assert quarter.declared == truth.declared[(ref, date(2025, 5, 1))] + truth.declared[(ref, date(2025, 6, 1))]
+    assert quarter.allocated == truth.allocated[(ref, "2025T02")]
+    assert "2025M04" in [p.period for p in before[truth.monthly.reference].periods]

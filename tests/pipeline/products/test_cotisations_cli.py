@@ -75,3 +75,23 @@ def test_balance_is_owed_when_nothing_is_paid(db, history, capsys):
     unpaid = sum((truth.declared[(truth.quarterly.reference, m)] for m in truth.months if m >= date(2026, 1, 1)),
                  Decimal(0))
     assert "impayée" in text and f"solde {unpaid:,.2f} €".replace(",", " ").replace(".", ",") in text
+
+
+def test_run_prints_one_balance_line_per_contract(store_url, history, tmp_path, capsys, monkeypatch):
+    """``dsn run`` on the history's folder (its referential as ``fpoc_*.yaml``): one line per contract with its
+    periods, declared, paid and balance (``run_summary``)."""
+    monkeypatch.setattr("pipeline.products.available_products", lambda: ["cotisations"])
+    folder = tmp_path / "depot"
+    history.write(folder)
+    (folder / "referentiel.yaml").rename(folder / "fpoc_referentiel.yaml")
+    main(["run", str(folder), "--db", store_url, "--archive", str(tmp_path / "archive"),
+          "--reports", str(tmp_path / "reports"), "--quiet"])
+    printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Cotisations ")]
+    truth, siren = Truth(history), history.generated.company.siren
+    expected = []
+    for contract in sorted((truth.monthly, truth.quarterly), key=lambda c: c.reference):
+        declared = sum((v for (ref, _m), v in truth.declared.items() if ref == contract.reference), Decimal(0))
+        paid = sum((v for (ref, _p), v in truth.paid.items() if ref == contract.reference), Decimal(0))
+        expected.append(f"Cotisations {siren} contrat {contract.reference} : {len(truth.periods(contract))} "
+                        f"période(s), déclaré {declared:.2f} €, payé {paid:.2f} €, solde {declared - paid:.2f} €")
+    assert printed == expected

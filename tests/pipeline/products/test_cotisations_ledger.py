@@ -77,7 +77,8 @@ def test_ledger_balance_and_statement(loaded, history, tmp_path):
     book = load_workbook(path)
     assert book.sheetnames[0] == "Synthèse" and len(book.sheetnames) == 3
     summary = book["Synthèse"]
-    assert summary.freeze_panes == "A2"
+    assert all(sheet.freeze_panes == "A2" for sheet in book.worksheets)
+    assert [book.worksheets[i].cell(2, 2).value for i in (1, 2)] == [c.contract for c in everything.contracts]
     closing = {row[0]: row[5] for row in summary.iter_rows(min_row=2, values_only=True)}
     assert closing[truth.monthly.reference] == pytest.approx(float(H.REPLACEMENT_DELTA))
     assert closing["Total"] == pytest.approx(float(H.REPLACEMENT_DELTA + unpaid))
@@ -129,3 +130,32 @@ def test_declared_minus_due_is_decomposed_by_cause(loaded, history):
     replaced = [g for g in found if g.cause == "base" and g.month == H.REPLACED_MONTH and g.amount > 1]
     assert [g.amount for g in replaced] == [H.REPLACEMENT_DELTA]
     assert replaced[0].as_dict()["nir"] != replaced[0].nir and replaced[0].line > 0
+
+
+def test_a_flat_amount_per_head_is_due_and_shows_as_a_forfait_gap(loaded, history, tmp_path):
+    """A new version of the referential adds 3.00 € per head to the santé contract: each month's due grows by
+    3.00 × its santé affiliations, each of them carries a ``forfait`` gap of −3.00, the gaps still add up."""
+    from dsn_parser.generator.payroll import pay_month
+    from pipeline.products import cotisations
+    from pipeline.products.cotisations_gaps import gaps
+    from pipeline.referentials import store_referential
+
+    per_head = Decimal("3.00")
+    due_day = f"        cotisations:\n          due_day: '{H.QUARTERLY_DUE_DAY}'\n"
+    assert history.referential_yaml.count(due_day) >= 1
+    path = tmp_path / "referentiel_forfait.yaml"
+    path.write_text(history.referential_yaml.replace(
+        due_day, due_day + f"          flat_amounts:\n            per_head: '{per_head}'\n"), encoding="utf-8")
+    truth, gen, siren = Truth(history), history.generated, history.generated.company.siren
+    ref = truth.quarterly.reference
+    heads = {month: sum(1 for e in gen.employees if e.present(month)
+                        for line in pay_month(e, gen.referential, month).oc if line.affiliation.contract is truth.quarterly)
+             for month in truth.months}
+    with store_engine(loaded).begin() as conn:
+        store_referential(conn, path)
+        accounts = {a.contract: a for a in cotisations.account(conn, siren)}
+        found = [g for g in gaps(conn, siren, ref) if g.cause == "forfait"]
+    for period in accounts[ref].periods:
+        months = truth.period_months(truth.quarterly, period.period)
+        assert period.due == sum(truth.due[(ref, m)] + per_head * heads[m] for m in months), period.period
+    assert sorted(g.amount for g in found) == [-per_head] * sum(heads.values())

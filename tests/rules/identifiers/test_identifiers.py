@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rules.identifiers import (calendar_valid, iban_valid, luhn_valid, rib_key_valid, siret_valid)
+from rules.identifier_keys import (calendar_valid, iban_valid, luhn_valid, rib_key_valid, siret_valid)
 from tests.rules.catalog.records import add_block, before_total, break_key, clean, put, validate_own, value
 from tests.rules.support import codes
 

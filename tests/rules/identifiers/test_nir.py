@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dsn_parser import load_catalog
-from rules.identifiers import birth_department_consistent
+from rules.identifier_keys import birth_department_consistent
 from tests.rules.catalog.records import before_total, clean, put, remove, validate_own, value
 from tests.rules.support import codes
 

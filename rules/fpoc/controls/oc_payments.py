@@ -1,4 +1,5 @@
-"""Payments to the OC (S21.G00.20 / S21.G00.55) against the contract's periodicity and declared contributions."""
+"""FPOC- payment controls: the payments to the OC (S21.G00.20 / S21.G00.55) against the contract's periodicity and
+declared contributions."""
 from __future__ import annotations
 
 import re
@@ -9,7 +10,7 @@ from decimal import Decimal
 from rules.fpoc.model import Periodicity
 from rules.registry import Finding, rule
 
-from .dsn import COMPOSANT_VERSEMENT, Adhesion, decimal, euros, line, lines_of, text, view
+from .dsn import COMPOSANT_VERSEMENT, Adhesion, decimal, euros, line, lines_of, over_view, text
 
 TEST = "tests/rules/fpoc/test_controls.py::"
 PERIOD = re.compile(r"^(\d{4})([MTSAE])(\d{2})$")
@@ -105,13 +106,10 @@ def _cadence_problem(payment: Payment, periodicity: Periodicity, month: date) ->
                   "in June and December; yearly in December) needs an S21.G00.55 with 55.003 = its reference, "
                   "unless the adhésion covers nobody (15.004 = 02).",
       test=TEST + "test_injected_error_reports_its_code")
-def missing_payment(ctx):
+@over_view
+def missing_payment(ctx, fpoc):
     """Contracts due this month without a payment component."""
-    fpoc = view(ctx)
-    if fpoc is None:
-        return []
     paid = {(p.establishment, p.contract) for p in _payments(ctx)}
-    findings = []
     for adhesion, periodicity in _contracts(fpoc):
         month = adhesion.establishment.month
         if (adhesion.covered_staff == "02" or not is_due(periodicity, month)
@@ -119,11 +117,10 @@ def missing_payment(ctx):
             continue
         letter, length = CADENCE[periodicity]
         number = "00" if letter == "A" else f"{(month.month - 1) // length + 1:02d}"
-        findings.append(Finding(
+        yield Finding(
             instance=adhesion.instance, rubrique="S21.G00.55.003", value=adhesion.reference,
             lines=(adhesion.line,),
-            fields={"periodicity": LABELS[periodicity], "period": f"{month.year}{letter}{number}"}))
-    return findings
+            fields={"periodicity": LABELS[periodicity], "period": f"{month.year}{letter}{number}"})
 
 
 @rule("FPOC-PAY-02", scope="rubrique",
@@ -132,13 +129,10 @@ def missing_payment(ctx):
       description="55.004 follows the contract's Periodicite: AAAAMmm monthly, AAAATn quarterly (only once the "
                   "quarter is over), AAAASn half-yearly, AAAAA00 yearly.",
       test=TEST + "test_injected_error_reports_its_code")
-def wrong_periodicity(ctx):
+@over_view
+def wrong_periodicity(ctx, fpoc):
     """Payment components whose period does not follow the contract's cadence."""
-    fpoc = view(ctx)
-    if fpoc is None:
-        return []
     payments = _payments(ctx)
-    findings = []
     for adhesion, periodicity in _contracts(fpoc):
         for payment in payments:
             if payment.establishment != adhesion.establishment.instance or payment.contract != adhesion.reference:
@@ -147,12 +141,11 @@ def wrong_periodicity(ctx):
                 continue
             problem = _cadence_problem(payment, periodicity, adhesion.establishment.month)
             if problem:
-                findings.append(Finding(
+                yield Finding(
                     line=payment.period_line, instance=payment.instance, rubrique="S21.G00.55.004",
                     value=payment.period, lines=lines_of(payment.line, adhesion.line),
                     fields={"contract": adhesion.reference, "periodicity": LABELS[periodicity],
-                            "detail": problem}))
-    return findings
+                            "detail": problem})
 
 
 @rule("FPOC-PAY-03", scope="rubrique",
@@ -163,15 +156,12 @@ def wrong_periodicity(ctx):
                   "the tolerance. Periods of several months need the earlier DSNs and are not checked here, nor are "
                   "establishments with a base 31 not linked to an adhésion (the sum cannot be computed).",
       test=TEST + "test_payment_amount_differs_from_contributions")
-def wrong_payment_amount(ctx):
+@over_view
+def wrong_payment_amount(ctx, fpoc):
     """Monthly payment components whose amount is not the month's declared contributions."""
-    fpoc = view(ctx)
-    if fpoc is None:
-        return []
     payments = _payments(ctx)
     unlinked = {b.establishment.instance for b in fpoc.bases  # a base 31 of unknown contract: not calculable
                 if b.affiliation is None or b.affiliation.adhesion is None}
-    findings = []
     for adhesion, periodicity in _contracts(fpoc):
         month = adhesion.establishment.month
         if adhesion.establishment.instance in unlinked:
@@ -184,13 +174,12 @@ def wrong_payment_amount(ctx):
             total, count = _declared(fpoc, adhesion, payment)
             if abs(payment.amount - total) <= ctx.options.tolerance:
                 continue
-            findings.append(Finding(
+            yield Finding(
                 line=payment.line, instance=payment.instance, rubrique="S21.G00.55.001",
                 value=f"{payment.amount:.2f}", lines=lines_of(payment.line, adhesion.line),
                 fields={"contract": adhesion.reference, "period": payment.period, "declared": euros(payment.amount),
                         "expected": euros(total), "difference": euros(payment.amount - total),
-                        "count": count}))
-    return findings
+                        "count": count})
 
 
 def _declared(fpoc, adhesion: Adhesion, payment: Payment) -> tuple[Decimal, int]:

@@ -222,4 +222,4 @@ def test_every_payment_rule_has_its_test(code):
 
 
 def test_payment_rules_are_ours():
-    assert codes_tested_by("tests/rules/test_payments.py") == set(PAY_CODES)
+    assert codes_tested_by("tests/rules/test_payment_reconciliation.py") == set(PAY_CODES)

@@ -10,10 +10,10 @@ import pandas as pd
 from ..referentials import PAYEE_TABLES, payee_family, referential_rule
 from ..registry import rule
 from .conditions import (ADHESION, BORDEREAU, COMPOSANT, CONTRAT, COTISATION_AGREGEE, DECLARATION, VERSEMENT, any_by,
-                         count_by, counted, findings, has, is_prevoyance, isin, lines_by, lookup, mask, month_end,
-                         month_start, siret, to_lines, words)
+                         count_by, counted, findings, has, is_prevoyance, isin, lines_by, lookup, month_end,
+                         month_start, siret, to_lines, truth, words)
 
-TEST = "tests/rules/coherence/test_payments_ops.py::test_control"
+TEST = "tests/rules/coherence/test_organism_payments.py::test_control"
 NOT_APPLICABLE: dict[str, str] = {}
 # payee families of the IVO table (trigram): Urssaf (and CGSS), Agirc-Arrco, DGFIP, Caisse des Congés spectacles,
 # and the prévoyance organisms (institutions, mutuelles, assureurs, other OC)
@@ -32,12 +32,12 @@ def _payments(ctx) -> pd.DataFrame:
 
 
 def _dgfip(pay: pd.DataFrame) -> np.ndarray:
-    return mask(pay["S21.G00.20.001"].str.upper() == DGFIP)
+    return truth(pay["S21.G00.20.001"].str.upper() == DGFIP)
 
 
 def _other_payer(ctx, pay: pd.DataFrame) -> np.ndarray:
     """Payments whose payer SIRET (20.012) is given and differs from the establishment's SIRET."""
-    return has(pay, "S21.G00.20.012") & mask(pay["S21.G00.20.012"] != siret(ctx, pay))
+    return has(pay, "S21.G00.20.012") & truth(pay["S21.G00.20.012"] != siret(ctx, pay))
 
 
 def _component_count(ctx, pay: pd.DataFrame) -> np.ndarray:
@@ -48,7 +48,7 @@ def _not_before_month(ctx, frame: pd.DataFrame, start: pd.Series, end: pd.Series
     """Rows whose period (start, end) reaches the main declared month; a period with a missing date (both are
     mandatory: the structure checks report it) is not judged."""
     first = month_start(ctx, frame)
-    return mask(start >= first) | mask(end >= first)
+    return truth(start >= first) | truth(end >= first)
 
 
 def _cnieg_without_regime(ctx, frame: pd.DataFrame, code: str) -> np.ndarray:
@@ -60,8 +60,8 @@ def _cnieg_without_regime(ctx, frame: pd.DataFrame, code: str) -> np.ndarray:
 @rule("S21.G00.20.001/CCH-12", scope="block", test=TEST)
 def prevoyance_payment_has_components(ctx):
     pay = _payments(ctx)
-    own_payer = ~has(pay, "S21.G00.20.012") | mask(pay["S21.G00.20.012"] == siret(ctx, pay))
-    needs = is_prevoyance(pay["S21.G00.20.001"]) & (mask(pay["S21.G00.20.005"] != 0) | own_payer)
+    own_payer = ~has(pay, "S21.G00.20.012") | truth(pay["S21.G00.20.012"] == siret(ctx, pay))
+    needs = is_prevoyance(pay["S21.G00.20.001"]) & (truth(pay["S21.G00.20.005"] != 0) | own_payer)
     return findings(ctx, VERSEMENT, needs & (_component_count(ctx, pay) == 0), "S21.G00.20.001",
                     related=["S21.G00.20.005", "S21.G00.20.012"])
 
@@ -109,9 +109,9 @@ def account_in_france(ctx):
     Urssaf, an Agirc-Arrco institution or the Caisse des Congés spectacles (organism shape, or IVO family)."""
     pay = _payments(ctx)
     family = payee_family(pay["S21.G00.20.001"])
-    exempt = is_prevoyance(pay["S21.G00.20.001"]) | _dgfip(pay) | mask(family.isin(
+    exempt = is_prevoyance(pay["S21.G00.20.001"]) | _dgfip(pay) | truth(family.isin(
         [URSSAF, AGIRC_ARRCO, TAX_OFFICE, ENTERTAINMENT_LEAVE, *PREVOYANCE_FAMILIES]))
-    abroad = has(pay, "S21.G00.20.004") & ~mask(pay["S21.G00.20.004"].str.upper().str.startswith("FR"))
+    abroad = has(pay, "S21.G00.20.004") & ~truth(pay["S21.G00.20.004"].str.upper().str.startswith("FR"))
     return findings(ctx, VERSEMENT, abroad & ~exempt, "S21.G00.20.004", related=["S21.G00.20.001"])
 
 
@@ -120,12 +120,12 @@ def prevoyance_amount_is_components_sum(ctx):
     pay, comp = _payments(ctx), ctx.table(COMPOSANT)
     total = comp.groupby("parent_id")["S21.G00.55.001"].sum()
     expected = pd.Series(total.reindex(pay["id"].to_numpy()).to_numpy(), index=pay.index)
-    expected = expected.where(mask(expected >= 0), Decimal(0))
+    expected = expected.where(truth(expected >= 0), Decimal(0))
     # a component without amount (55.001 is mandatory: the structure checks report it) leaves the sum unknown,
     # not zero: such a payment is not compared
     unknown = pay["id"].isin(comp.loc[~has(comp, "S21.G00.55.001"), "parent_id"]).to_numpy(dtype=bool)
     bad = is_prevoyance(pay["S21.G00.20.001"]) & (_component_count(ctx, pay) > 0) & ~unknown & \
-        mask(pay["S21.G00.20.005"] != expected)
+        truth(pay["S21.G00.20.005"] != expected)
     lines = to_lines(pay, "id", lines_by(comp, "parent_id", np.ones(len(comp), dtype=bool), "S21.G00.55.001"))
     return findings(ctx, VERSEMENT, bad, "S21.G00.20.005", lines=lines)
 
@@ -133,36 +133,36 @@ def prevoyance_amount_is_components_sum(ctx):
 @rule("S21.G00.20.005/CCH-13", scope="block", test=TEST)
 def dgfip_amount_cap(ctx):
     pay = _payments(ctx)
-    bad = _dgfip(pay) & mask(pay["S21.G00.20.005"] > Decimal("999999999.00"))
+    bad = _dgfip(pay) & truth(pay["S21.G00.20.005"] > Decimal("999999999.00"))
     return findings(ctx, VERSEMENT, bad, "S21.G00.20.005")
 
 
 @rule("S21.G00.20.007/CCH-11", scope="block", test=TEST)
 def payment_period_order(ctx):
     pay = _payments(ctx)
-    bad = mask(pay["S21.G00.20.007"] < pay["S21.G00.20.006"])
+    bad = truth(pay["S21.G00.20.007"] < pay["S21.G00.20.006"])
     return findings(ctx, VERSEMENT, bad, "S21.G00.20.007", related=["S21.G00.20.006"])
 
 
 @rule("S21.G00.20.007/CCH-13", scope="block", test=TEST)
 def payment_period_within_month(ctx):
     pay = _payments(ctx)
-    return findings(ctx, VERSEMENT, mask(pay["S21.G00.20.007"] > month_end(ctx, pay)), "S21.G00.20.007")
+    return findings(ctx, VERSEMENT, truth(pay["S21.G00.20.007"] > month_end(ctx, pay)), "S21.G00.20.007")
 
 
 def _months_apart(start: pd.Series, end: pd.Series) -> np.ndarray:
     """Both dates known and in different calendar months."""
-    return mask(start.notna() & end.notna() & ((start.dt.year != end.dt.year) | (start.dt.month != end.dt.month)))
+    return truth(start.notna() & end.notna() & ((start.dt.year != end.dt.year) | (start.dt.month != end.dt.month)))
 
 
 def _years_apart(start: pd.Series, end: pd.Series) -> np.ndarray:
     """Both dates known and in different calendar years."""
-    return mask(start.notna() & end.notna() & (start.dt.year != end.dt.year))
+    return truth(start.notna() & end.notna() & (start.dt.year != end.dt.year))
 
 
 def _of_family(frame: pd.DataFrame, code: str, family: str) -> np.ndarray:
     """Rows whose organism ``code`` is a payee of ``family`` in the shipped IVO table."""
-    return mask(payee_family(frame[code]) == family)
+    return truth(payee_family(frame[code]) == family)
 
 
 @referential_rule("S21.G00.20.006/CCH-11", tables=PAYEE_TABLES, scope="block", test=TEST)
@@ -213,7 +213,7 @@ def dgfip_payment_mode(ctx):
 def other_payer_only_for_zero(ctx):
     pay = _payments(ctx)
     bad = (is_prevoyance(pay["S21.G00.20.001"]) | _dgfip(pay)) & _other_payer(ctx, pay) & \
-        mask(pay["S21.G00.20.005"] != 0)
+        truth(pay["S21.G00.20.005"] != 0)
     return findings(ctx, VERSEMENT, bad, "S21.G00.20.012", related=["S21.G00.20.005"])
 
 
@@ -235,7 +235,7 @@ def dgfip_sepa_without_payer(ctx):
 def dgfip_payer_same_siren(ctx):
     pay = _payments(ctx)
     bad = _dgfip(pay) & has(pay, "S21.G00.20.012") & \
-        mask(pay["S21.G00.20.012"].str.slice(0, 9) != siret(ctx, pay).str.slice(0, 9))
+        truth(pay["S21.G00.20.012"].str.slice(0, 9) != siret(ctx, pay).str.slice(0, 9))
     return findings(ctx, VERSEMENT, bad, "S21.G00.20.012")
 
 
@@ -275,22 +275,22 @@ def urssaf_slip_not_negative_for_current_pay(ctx):
     latest = pd.Series(latest.reindex(slip["declaration_id"].to_numpy()).to_numpy(), index=slip.index,
                        dtype="datetime64[ms]")
     kind = lookup(slip, "declaration_id", ctx.text(DECLARATION), "S20.G00.05.002")
-    bad = _of_family(slip, "S21.G00.22.001", URSSAF) & mask(slip["S21.G00.22.005"] < 0) & \
-        mask(slip["S21.G00.22.004"] >= latest) & ~mask(kind.isin(WITHOUT_EMPTY_SLIPS))
+    bad = _of_family(slip, "S21.G00.22.001", URSSAF) & truth(slip["S21.G00.22.005"] < 0) & \
+        truth(slip["S21.G00.22.004"] >= latest) & ~truth(kind.isin(WITHOUT_EMPTY_SLIPS))
     return findings(ctx, BORDEREAU, bad, "S21.G00.22.005", related=["S21.G00.22.004"])
 
 
 @rule("S21.G00.22.004/CCH-11", scope="block", test=TEST)
 def slip_period_order(ctx):
     slip = ctx.table(BORDEREAU)
-    bad = mask(slip["S21.G00.22.004"] < slip["S21.G00.22.003"])
+    bad = truth(slip["S21.G00.22.004"] < slip["S21.G00.22.003"])
     return findings(ctx, BORDEREAU, bad, "S21.G00.22.004", related=["S21.G00.22.003"])
 
 
 @rule("S21.G00.22.004/CCH-12", scope="block", test=TEST)
 def slip_period_within_month(ctx):
     slip = ctx.table(BORDEREAU)
-    return findings(ctx, BORDEREAU, mask(slip["S21.G00.22.004"] > month_end(ctx, slip)), "S21.G00.22.004")
+    return findings(ctx, BORDEREAU, truth(slip["S21.G00.22.004"] > month_end(ctx, slip)), "S21.G00.22.004")
 
 
 @rule("S21.G00.22.006/CCH-11", scope="block", test=TEST)
@@ -347,7 +347,7 @@ def component_period_not_too_late(ctx):
     month = first.dt.month.astype("Int64") - 1  # 0-based month of the main month
     completed = (month + 1) // length - 1  # rank (0-based) of the last period ended on the month's last day
     latest = first.dt.year.astype("Int64") * 12 + (completed + 1) * length
-    bad = mask(period_start(text) > latest)
+    bad = truth(period_start(text) > latest)
     return findings(ctx, COMPOSANT, bad, "S21.G00.55.004")
 
 

@@ -12,14 +12,14 @@ import numpy as np
 import pandas as pd
 
 from .coherence.conditions import (ADHESION, BORDEREAU, COMPOSANT, COTISATION_AGREGEE, VERSEMENT, findings, has,
-                                   is_prevoyance, isin, lines_by, lookup, mask, month_end, month_start, to_lines)
-from .coherence.payments_ops import PERIOD_MONTHS, period_start
+                                   is_prevoyance, isin, lines_by, lookup, month_end, month_start, to_lines, truth)
+from .coherence.organism_payments import PERIOD_MONTHS, period_start
 from .registry import rule
 
 # Not DSN-Val controls: the collection platform does not reject a file for these gaps, so they warn (a blocking
 # anomaly is a claim that DSN-Val would reject the file); the insurer's reconciliation reads them.
 SEVERITY = "warning"
-TEST = "tests/rules/test_payments.py::"
+TEST = "tests/rules/test_payment_reconciliation.py::"
 VERSEMENT_INDIVIDU, AFFILIATION, BASE, COTISATION = "S21.G00.50", "S21.G00.70", "S21.G00.78", "S21.G00.81"
 OC_CONTRIBUTION, OC_BASE = "059", "31"
 #: S21.G00.20.006/.007 of a payment to an OC: "donnée non exploitée par les Organismes de Prévoyance, à renseigner
@@ -98,8 +98,8 @@ def _paid_here(keys: pd.Series, pay: pd.DataFrame, where: np.ndarray) -> np.ndar
 
 def _oc_placeholder(pay: pd.DataFrame) -> np.ndarray:
     """Payments to an OC whose period S21.G00.20.006–007 is the prescribed 01/01/2000 – 01/01/2000."""
-    return is_prevoyance(pay["S21.G00.20.001"]) & mask(pay["S21.G00.20.006"] == OC_PLACEHOLDER) & \
-        mask(pay["S21.G00.20.007"] == OC_PLACEHOLDER)
+    return is_prevoyance(pay["S21.G00.20.001"]) & truth(pay["S21.G00.20.006"] == OC_PLACEHOLDER) & \
+        truth(pay["S21.G00.20.007"] == OC_PLACEHOLDER)
 
 
 @rule("DSN-PAY-01", scope="block", severity=SEVERITY, test=TEST + "test_dgfip_payment",
@@ -114,7 +114,7 @@ def dgfip_payment(ctx):
     pay, paid_ind = ctx.table(VERSEMENT), ctx.table(VERSEMENT_INDIVIDU)
     index = pay.index
     pay = pay.reset_index(drop=True)
-    dgfip = mask(pay["S21.G00.20.001"].str.upper() == "DGFIP") & ~mask(pay["S21.G00.20.002"] == "DGFIP_SATD")
+    dgfip = truth(pay["S21.G00.20.001"].str.upper() == "DGFIP") & ~truth(pay["S21.G00.20.002"] == "DGFIP_SATD")
     paid = _totals(pay["etablissement_id"][dgfip], pay["S21.G00.20.005"][dgfip])
     pas = _totals(paid_ind["etablissement_id"], paid_ind["S21.G00.50.009"])
     keys = pay["etablissement_id"].tolist()
@@ -148,8 +148,8 @@ def _oc_contributions(ctx) -> pd.DataFrame:
     """Every 059 contribution of a base 31 with its establishment, month and, when the links hold (78.005 → 70.012,
     70.013 → 15.005), its contract and organism; an unlinked one has them missing."""
     cot, base, aff, adh = (ctx.table(COTISATION), ctx.table(BASE), ctx.text(AFFILIATION), ctx.text(ADHESION))
-    cot = cot[mask(cot["S21.G00.81.001"] == OC_CONTRIBUTION)]
-    cot = cot[mask(lookup(cot, "base_assujettie_id", base, "S21.G00.78.001") == OC_BASE)]
+    cot = cot[truth(cot["S21.G00.81.001"] == OC_CONTRIBUTION)]
+    cot = cot[truth(lookup(cot, "base_assujettie_id", base, "S21.G00.78.001") == OC_BASE)]
     affiliation = lookup(cot, "base_assujettie_id", base, "S21.G00.78.005")
     month = lookup(cot, "base_assujettie_id", base, "S21.G00.78.002")
     keys = pd.DataFrame({"individu_id": aff["individu_id"], "affiliation": aff["S21.G00.70.012"],
@@ -195,8 +195,8 @@ def contract_allocation(ctx):
     comp["start"], comp["end"], comp["row"] = start, start + length, range(len(comp))
     declared = _oc_contributions(ctx)
     unlinked = declared[declared[["month", "amount", "contract", "organism"]].isna().any(axis=1)]
-    keep = mask((start <= current) & (current < start + length)) & ~has(comp, "S21.G00.55.005") & \
-        has(comp, "S21.G00.55.003") & mask(comp["organism"].notna()) & \
+    keep = truth((start <= current) & (current < start + length)) & ~has(comp, "S21.G00.55.005") & \
+        has(comp, "S21.G00.55.003") & truth(comp["organism"].notna()) & \
         ~comp["etablissement_id"].isin(set(unlinked["etablissement_id"])).to_numpy(dtype=bool)
     key = ["etablissement_id", "organism", "contract", "S21.G00.55.004"]
     groups = comp[keep].groupby(key).agg(
@@ -204,14 +204,14 @@ def contract_allocation(ctx):
         lines=("S21.G00.55.001#line", _joined_lines)).reset_index()
     matched = groups.merge(declared.dropna(subset=["contract", "organism"]),
                            on=["etablissement_id", "organism", "contract"], how="inner")
-    matched = matched[mask((matched["month"] >= matched["start"]) & (matched["month"] < matched["end"]))]
+    matched = matched[truth((matched["month"] >= matched["start"]) & (matched["month"] < matched["end"]))]
     sums = matched.groupby(key).agg(expected=("amount", _total), months=("month", "nunique"),
                                     declared_lines=("line", _joined_lines))
     groups = groups.join(sums, on=key, how="inner")
     # A multi-month period is checked only when the file holds every month of it (a quarterly payment in the
     # quarter's last month usually covers bases declared in earlier files).
     span = (groups["end"] - groups["start"]).astype("Int64")
-    groups = groups[mask((span == 1) | (groups["months"].astype("Int64") == span))]
+    groups = groups[truth((span == 1) | (groups["months"].astype("Int64") == span))]
     rows = groups["row"].to_numpy(dtype=int)
     paid, expected = [None] * len(comp), [None] * len(comp)
     lines = pd.Series([()] * len(comp), dtype=object)
@@ -284,7 +284,7 @@ def urssaf_payment(ctx):
 def payment_period(ctx):
     pay, text = ctx.table(VERSEMENT), ctx.text(VERSEMENT)
     first, last = month_start(ctx, pay), month_end(ctx, pay)
-    bad = (mask(pay["S21.G00.20.006"] > last) | mask(pay["S21.G00.20.007"] < first)) & \
+    bad = (truth(pay["S21.G00.20.006"] > last) | truth(pay["S21.G00.20.007"] < first)) & \
         ~has(pay, "S21.G00.20.013") & ~_oc_placeholder(pay)
     return findings(ctx, VERSEMENT, bad, "S21.G00.20.006", related=["S21.G00.20.007"],
                     fields={"start": text["S21.G00.20.006"], "end": text["S21.G00.20.007"],
@@ -306,7 +306,7 @@ def component_period(ctx):
     first = pay_start.dt.year.astype("Int64") * 12 + pay_start.dt.month.astype("Int64") - 1
     last = pay_end.dt.year.astype("Int64") * 12 + pay_end.dt.month.astype("Int64") - 1
     placeholder = comp["parent_id"].isin(set(pay["id"][_oc_placeholder(pay)])).to_numpy(dtype=bool)
-    bad = (mask(start > last) | mask(start + length - 1 < first)) & ~has(comp, "S21.G00.55.005") & ~placeholder
+    bad = (truth(start > last) | truth(start + length - 1 < first)) & ~has(comp, "S21.G00.55.005") & ~placeholder
     lines = pd.Series([(int(a),) if not pd.isna(a) else () for a in
                        lookup(comp, "parent_id", pay, "S21.G00.20.006#line")], index=comp.index, dtype=object)
     return findings(ctx, COMPOSANT, bad, "S21.G00.55.004", lines=lines,

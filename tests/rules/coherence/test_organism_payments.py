@@ -103,7 +103,7 @@ PASSING = [
     ("S21.G00.20.005/CCH-12", lambda r: edits(r, ("S21.G00.55.001", None), ("S21.G00.20.005", "800.00", PREVOYANCE))),
 ]
 
-MODULE = "tests/rules/coherence/test_payments_ops.py"
+MODULE = "tests/rules/coherence/test_organism_payments.py"
 
 
 clean_codes, test_control, test_control_passes, test_every_control_has_a_case = control_case_tests(

@@ -1,0 +1,118 @@
+"""Time the affiliation register on a generated company of 10,000 employees over 24 months (DuckDB).
+
+    .venv/bin/python benchmarks/bench_affiliations.py [--employees 10000] [--months 24] [--store PATH]
+
+The company's FPOC sheet is stored, then the mensuelles are ingested one by one with the validation rules off
+(the store's cost only), each ingest recomputing the products in its transaction. Then, on the full store: the
+register's share of the last ingest (its incremental recompute, with the ingest's declarations; rolled back),
+the nightly full recompute of an intact store (rolled back), the register as of a date, the movements of a month
+and the XLSX export (``dsn affiliations export``), each the best of three runs (the export: one). ``--store``
+keeps the store (an existing one is reused: no ingest, no ingest time).
+"""
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from dsn_parser.generator.company import make_company
+from dsn_parser.generator.fpoc_xml import fpoc_xml
+from dsn_parser.generator.monthly import stream_monthly
+from dsn_parser.memory import tune_memory
+
+
+def best(call, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def _ingest(company, months: list[date], root: Path, url: str) -> list[float]:
+    from pipeline.ingest import ingest_path, store_engine
+    from pipeline.referentials import store_referential
+
+    engine = store_engine(url)
+    sheet = root / "fpoc.xml"
+    sheet.write_bytes(fpoc_xml(company))
+    with engine.begin() as conn:
+        store_referential(conn, sheet)
+    times = []
+    for month in months:
+        path = root / f"m_{month:%Y%m}.dsn"
+        stream_monthly(company, month, path)
+        start = time.perf_counter()
+        result = ingest_path(path, url, source="benchmark", archive_root=root / "archive")
+        times.append(time.perf_counter() - start)
+        assert result.status == "loaded", result
+        path.unlink()
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--employees", type=int, default=10_000)
+    parser.add_argument("--months", type=int, default=24)
+    parser.add_argument("--store", type=Path, help="keep (or reuse) the DuckDB store at this path")
+    args = parser.parse_args(argv)
+    tune_memory()
+    import sqlalchemy as sa
+
+    from pipeline.cli import main as dsn
+    from pipeline.ingest import store_engine
+    from pipeline.products import affiliations
+    from pipeline.store.schema import declarations
+    from rules import REGISTRY
+
+    REGISTRY.clear()
+    first = date(2024, 1, 1)
+    company = make_company(18, args.employees, args.months, first)
+    months = [date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1)
+              for i in range(args.months)]
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        store = args.store or root / "store.duckdb"
+        url = f"duckdb:///{store}"
+        ingests = [] if store.exists() else _ingest(company, months, root, url)
+        engine = store_engine(url)
+        siren = company.siren
+        as_of, month = date(months[-1].year, months[-1].month, 15), months[-1]
+        with engine.connect() as conn:
+            last = list(conn.execute(sa.select(declarations.c.id).where(
+                declarations.c.siren == siren, declarations.c.month == month)).scalars())
+
+        def recompute(ids):
+            with engine.connect() as conn:
+                transaction = conn.begin()
+                affiliations.recompute(conn, [siren], as_of, declarations=ids)
+                transaction.rollback()
+
+        with engine.connect() as conn:
+            records = affiliations.register(conn, siren, as_of)
+            register = best(lambda: affiliations.register(conn, siren, as_of))
+            found = affiliations.movements(conn, siren, month)
+            movements = best(lambda: affiliations.movements(conn, siren, month))
+        incremental = best(lambda: recompute(last))
+        full = best(lambda: recompute(None), runs=1)
+        engine.dispose()
+        out = root / "affiliations.xlsx"
+        export = best(lambda: dsn(["affiliations", "export", "--siren", siren, "--as-of", as_of.isoformat(),
+                                   "--db", url, "--output", str(out)]), runs=1)
+    print(f"| {args.employees:,} employees × {args.months} months | value |\n|---|---|")
+    print(f"| register rows as of {as_of} / movements of {month:%Y-%m} | {len(records):,} / {len(found):,} |")
+    if ingests:
+        print(f"| ingest of the last month (rules off, products included) | {ingests[-1]:.2f} s |")
+    print(f"| register's incremental recompute (the last month's declarations) | {incremental:.2f} s |")
+    print(f"| register's full recompute of an intact store (nightly) | {full:.2f} s |")
+    print(f"| `register(siren, as_of)` | {register * 1000:.0f} ms |")
+    print(f"| `movements(siren, month)` | {movements * 1000:.0f} ms |")
+    print(f"| `dsn affiliations export` (XLSX, whole command) | {export:.2f} s |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
