@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 import pipeline.archive as archive
 import pipeline.ingest as ingest
+import pipeline.sealing as sealing
 
 from dsn_parser import read_dsn
 from dsn_parser.generator.envelope import declaration_id
@@ -71,7 +72,8 @@ def test_file_is_loaded_once_then_duplicate(store_url, archive_root, company, tm
         for block, table in BLOCK_TABLES.items():
             assert _count(conn, table) == len(parsed.table(block)), block
         stored_nirs = set(conn.execute(sa.select(BLOCK_TABLES["S21.G00.30"].c.s21_g00_30_001)).scalars())
-    assert stored_nirs == set(parsed.values_of("S21.G00.30.001"))
+    assert all(sealing.is_token(nir) for nir in stored_nirs), "NIR en clair au repos"
+    assert {sealing.reveal(nir) for nir in stored_nirs} == set(parsed.values_of("S21.G00.30.001"))
 
 
 def test_unreadable_file_is_archived_and_rejected(store_url, archive_root, tmp_path):
