@@ -6,12 +6,16 @@ The company's FPOC sheet is stored, then the mensuelles are ingested one by one 
 (the store's cost only), each ingest recomputing the products in its transaction. Then, on the full store: the
 register's share of the last ingest (its incremental recompute, with the ingest's declarations; rolled back),
 the nightly full recompute of an intact store (rolled back), the register as of a date, the movements of a month
-and the XLSX export (``dsn affiliations export``), each the best of three runs (the export: one). ``--store``
-keeps the store (an existing one is reused: no ingest, no ingest time).
+and the XLSX export (``dsn affiliations export``, a new process), each the best of three runs (the full
+recompute and the export: one), wall and CPU time with the load average. ``--store`` keeps the store (an
+existing one is reused: no ingest, no ingest time).
 """
 from __future__ import annotations
 
 import argparse
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import date
@@ -23,16 +27,33 @@ from dsn_parser.generator.monthly import stream_monthly
 from dsn_parser.memory import tune_memory
 
 
-def best(call, runs: int = 3) -> float:
+def best(call, runs: int = 3) -> tuple[float, float]:
+    """(wall, CPU) seconds of the fastest of ``runs`` calls (CPU: this process's, ``time.process_time``)."""
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         call()
-        times.append(time.perf_counter() - start)
+        times.append((time.perf_counter() - start, time.process_time() - cpu))
     return min(times)
 
 
-def _ingest(company, months: list[date], root: Path, url: str) -> list[float]:
+def _command(argv: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of ``dsn ARGV`` run as a new process (imports included)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import sys; from pipeline.cli import main; sys.exit(main(sys.argv[1:]))",
+                    *argv], check=True, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (time.perf_counter() - start,
+            after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+
+
+def _load() -> str:
+    with open("/proc/loadavg") as f:
+        return f.read().split()[0]
+
+
+def _ingest(company, months: list[date], root: Path, url: str) -> list[tuple[float, float]]:
     from pipeline.ingest import ingest_path, store_engine
     from pipeline.referentials import store_referential
 
@@ -45,9 +66,9 @@ def _ingest(company, months: list[date], root: Path, url: str) -> list[float]:
     for month in months:
         path = root / f"m_{month:%Y%m}.dsn"
         stream_monthly(company, month, path)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = ingest_path(path, url, source="benchmark", archive_root=root / "archive")
-        times.append(time.perf_counter() - start)
+        times.append((time.perf_counter() - start, time.process_time() - cpu))
         assert result.status == "loaded", result
         path.unlink()
     return times
@@ -62,7 +83,6 @@ def main(argv: list[str] | None = None) -> int:
     tune_memory()
     import sqlalchemy as sa
 
-    from pipeline.cli import main as dsn
     from pipeline.ingest import store_engine
     from pipeline.products import affiliations
     from pipeline.store.schema import declarations
@@ -78,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         store = args.store or root / "store.duckdb"
         url = f"duckdb:///{store}"
         ingests = [] if store.exists() else _ingest(company, months, root, url)
+        ingest_load = _load()
         engine = store_engine(url)
         siren = company.siren
         as_of, month = date(months[-1].year, months[-1].month, 15), months[-1]
@@ -91,26 +112,37 @@ def main(argv: list[str] | None = None) -> int:
                 affiliations.recompute(conn, [siren], as_of, declarations=ids)
                 transaction.rollback()
 
+        loads = {}
         with engine.connect() as conn:
             records = affiliations.register(conn, siren, as_of)
-            register = best(lambda: affiliations.register(conn, siren, as_of))
+            loads["register"], register = _load(), best(lambda: affiliations.register(conn, siren, as_of))
             found = affiliations.movements(conn, siren, month)
-            movements = best(lambda: affiliations.movements(conn, siren, month))
-        incremental = best(lambda: recompute(last))
-        full = best(lambda: recompute(None), runs=1)
+            loads["movements"], movements = _load(), best(lambda: affiliations.movements(conn, siren, month))
+        loads["incremental"], incremental = _load(), best(lambda: recompute(last))
+        loads["full"], full = _load(), best(lambda: recompute(None), runs=1)
         engine.dispose()
         out = root / "affiliations.xlsx"
-        export = best(lambda: dsn(["affiliations", "export", "--siren", siren, "--as-of", as_of.isoformat(),
-                                   "--db", url, "--output", str(out)]), runs=1)
-    print(f"| {args.employees:,} employees × {args.months} months | value |\n|---|---|")
-    print(f"| register rows as of {as_of} / movements of {month:%Y-%m} | {len(records):,} / {len(found):,} |")
+        loads["export"], export = _load(), _command(["affiliations", "export", "--siren", siren, "--as-of",
+                                                    as_of.isoformat(), "--db", url, "--output", str(out)])
+    def row(label, figure, unit="s"):
+        (wall, cpu), scale, digits = figure, 1000 if unit == "ms" else 1, 0 if unit == "ms" else 2
+        print(f"| {label} | {wall * scale:.{digits}f} {unit} | {cpu * scale:.{digits}f} {unit} | {loads[label]} |")
+
+    print(f"| {args.employees:,} employees × {args.months} months | wall | CPU | load |\n|---|---|---|---|")
+    print(f"| register rows as of {as_of} / movements of {month:%Y-%m} | {len(records):,} / {len(found):,} | | |")
     if ingests:
-        print(f"| ingest of the last month (rules off, products included) | {ingests[-1]:.2f} s |")
-    print(f"| register's incremental recompute (the last month's declarations) | {incremental:.2f} s |")
-    print(f"| register's full recompute of an intact store (nightly) | {full:.2f} s |")
-    print(f"| `register(siren, as_of)` | {register * 1000:.0f} ms |")
-    print(f"| `movements(siren, month)` | {movements * 1000:.0f} ms |")
-    print(f"| `dsn affiliations export` (XLSX, whole command) | {export:.2f} s |")
+        loads["ingest"] = ingest_load
+        row("ingest", ingests[-1])
+        print(f"| incremental recompute's share of the last ingest | {incremental[0] / ingests[-1][0]:.0%} | "
+              f"{incremental[1] / ingests[-1][1]:.0%} | |")
+    row("incremental", incremental)
+    row("full", full)
+    row("register", register, "ms")
+    row("movements", movements, "ms")
+    row("export", export)
+    print("(ingest: the last month's, rules off, products included; incremental: the register's recompute of "
+          "the last month's declarations, rolled back; full: of an intact store (nightly), rolled back; export: "
+          "the whole `dsn affiliations export` command in a new process; load: the 1-minute load average)")
     return 0
 
 

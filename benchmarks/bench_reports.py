@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -71,12 +72,34 @@ def command(path: Path, out: Path) -> dict:
 BROWSER_PROBE = """<script>
 (function () {
   var opened = performance.now();
+  function visible() {
+    return Array.prototype.filter.call(document.querySelectorAll('tr[data-sev]'), function (r) {
+      return r.offsetParent !== null; }).length;
+  }
+  var shownAtLoad = visible();
+  var laidOut = performance.now();
   var s = document.getElementById('filtre-gravite');
-  var t = performance.now(); s.value = 'warning'; s.dispatchEvent(new Event('change', {bubbles: true})); document.body.offsetHeight;
-  var filter = performance.now() - t;
-  t = performance.now(); s.value = ''; s.dispatchEvent(new Event('change', {bubbles: true})); document.body.offsetHeight;
-  var reset = performance.now() - t;
-  document.body.setAttribute('data-bench', JSON.stringify({opened_ms: opened, filter_ms: filter, reset_ms: reset,
+  function choose(value) {
+    var t = performance.now(); s.value = value; s.dispatchEvent(new Event('change', {bubbles: true}));
+    document.body.offsetHeight; return performance.now() - t;
+  }
+  // each figure: the median of five runs (the machine is shared)
+  function median(run) {
+    var times = [0, 1, 2, 3, 4].map(run).sort(function (a, b) { return a - b; });
+    return times[2];
+  }
+  var filter = median(function () { var t = choose('warning'); choose(''); return t; });
+  var reset = median(function () { choose('warning'); return choose(''); });
+  var shown = visible();
+  var every = median(function () { var t = choose('blocking'); choose(''); return t; });
+  choose('');
+  var t = performance.now(); var all = document.querySelector('.pager button:last-of-type');
+  if (all) { all.click(); document.body.offsetHeight; }
+  var showAll = all ? performance.now() - t : null;
+  var shownAll = visible();
+  document.body.setAttribute('data-bench', JSON.stringify({opened_ms: opened, laid_out_ms: laidOut,
+    filter_ms: filter, reset_ms: reset, matching_filter_ms: every, show_all_ms: showAll,
+    shown_at_load: shownAtLoad, shown_after_reset: shown, shown_all: shownAll,
     rows: document.querySelectorAll('tr[data-sev]').length}));
 }());
 </script>"""
@@ -90,12 +113,19 @@ def browser(page: Path) -> dict | None:
     probed = page.with_name("probe.html")
     probed.write_text(page.read_text(encoding="utf-8").replace("</body>", BROWSER_PROBE + "</body>"),
                       encoding="utf-8")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", probed.as_uri()],
                           capture_output=True, text=True, check=False, timeout=300)
     found = re.search(r'data-bench="([^"]*)"', done.stdout)
     result = json.loads(found.group(1).replace("&quot;", '"')) if found else {}
-    return {**result, "process_s": round(time.perf_counter() - started, 2)}
+    return {**result, "process_s": round(time.perf_counter() - started, 2),
+            "cpu_s": round(_children_cpu() - cpu, 2)}
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def main() -> None:
@@ -118,10 +148,19 @@ def main() -> None:
     print(f"| `dsn report submission` (read, validate, report, write; exit {run['status']}) | {run['wall_s']} s | — |")
     if shown:
         print(f"| Chromium: page opened (end of inline script) | {shown.get('opened_ms', 0):.0f} ms "
-              f"({shown['process_s']} s with browser start) | ≤ 2 s |")
-        print(f"| Chromium: severity filter over {shown.get('rows', 0):,} rows | {shown.get('filter_ms', 0):.0f} ms "
-              f"(reset {shown.get('reset_ms', 0):.0f} ms) | ≤ 200 ms |")
-
+              f"({shown['process_s']} s with browser start; first layout done at {shown.get('laid_out_ms', 0):.0f} ms) "
+              "| ≤ 2 s |")
+        print(f"| Chromium: severity filter matching no row, over {shown.get('rows', 0):,} rows | "
+              f"{shown.get('filter_ms', 0):.0f} ms | ≤ 200 ms |")
+        print(f"| Chromium: filter reset (every row matches again; {shown.get('shown_after_reset', 0):,} rows "
+              f"on screen, {shown.get('shown_at_load', 0):,} at load) | {shown.get('reset_ms', 0):.0f} ms | ≤ 200 ms |")
+        print(f"| Chromium: severity filter matching every row | {shown.get('matching_filter_ms', 0):.0f} ms "
+              f"| ≤ 200 ms |")
+        if shown.get("show_all_ms") is not None:
+            print(f"| Chromium: « Afficher toutes les lignes » of the first long table ({shown['shown_all']:,} "
+                  f"rows on screen after it) | "
+                  f"{shown['show_all_ms']:.0f} ms | — |")
+        print(f"| Chromium process CPU time (browser start, load, probe) | {shown['cpu_s']} CPU s | — |")
 
 if __name__ == "__main__":
     main()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from rules.fpoc import load_referential
+from rules.fpoc.loading import load_referential
 from rules.fpoc.model import Referential
 
 from .products import recompute_products

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from pipeline.products.cotisations import account
 from pipeline.products.cotisations_gaps import gaps
 from pipeline.products.records import Month
+from pipeline.store.report_reads import anomaly_rows, company_declarations
 
 from .labels import SEVERITY_ORDER
 from .model import Report
-from .store_reads import anomaly_rows, company_declarations
 
 STATE_LABELS = {"current": "en vigueur", "superseded": "remplacée", "cancelled": "annulée"}
 
@@ -26,7 +26,7 @@ def fpoc_findings(conn: sa.Connection, siren: str, archived: dict[str, str]) -> 
     from dsn_parser import UnreadableFileError, read_dsn
     from pipeline.referentials import stored_referential
     from rules import ValidationOptions, validate
-    from rules.registry import REGISTRY
+    from rules import REGISTRY  # the package loads the engine: every rule module registered
 
     referential = stored_referential(conn, siren)
     if not any(True for _ in referential.lines(siren)):

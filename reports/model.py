@@ -4,15 +4,19 @@ same JSON-ready dictionary: self-contained HTML (jinja2 templates, inline CSS an
 Values are written as the store products write them (:func:`pipeline.products.records.json_value`: amounts as
 strings with two decimals, dates ``YYYY-MM-DD``, months ``YYYY-MM``); the templates only format them for
 reading (``1 234,50 €``, ``31/01/2025``), so the JSON carries exactly what the HTML shows.
+
+Times are Europe/Paris local times with their offset (``2025-01-31T09:05:00+01:00``, shown
+``31/01/2025 09:05 (UTC+01:00)``); a naive time is UTC, as the store keeps its times.
 """
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -21,6 +25,14 @@ from .labels import FAMILY_LABELS, SEVERITY_LABELS, rubrique_label, value_label
 
 TEMPLATES = Path(__file__).parent / "templates"
 FORMATS = ("html", "json")
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris_time(value: datetime | None) -> datetime | None:
+    """``value`` as Europe/Paris local time (aware); a naive time is taken as UTC; None kept."""
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(PARIS)
 
 
 @dataclass
@@ -30,7 +42,10 @@ class Report:
     kind: str
     title: str
     data: dict
-    generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    generated_at: datetime = field(default_factory=lambda: datetime.now(PARIS).replace(microsecond=0))
+
+    def __post_init__(self):
+        self.generated_at = paris_time(self.generated_at)
 
     def as_dict(self) -> dict:
         """The report's JSON: what its HTML shows."""
@@ -51,7 +66,8 @@ def euros(text) -> str:
 
 
 def french_date(text) -> str:
-    """``2025-01-31`` → ``31/01/2025``, ``2025-01`` → ``01/2025``, ISO time → ``31/01/2025 08:05``."""
+    """``2025-01-31`` → ``31/01/2025``, ``2025-01`` → ``01/2025``, ISO time → ``31/01/2025 08:05``, and with an
+    offset in Paris time with its offset: ``2025-07-01T06:05:00+00:00`` → ``01/07/2025 08:05 (UTC+02:00)``."""
     if not text:
         return ""
     text = str(text)
@@ -60,6 +76,10 @@ def french_date(text) -> str:
     if re.fullmatch(r"\d{4}-\d{2}", text):
         return f"{text[5:7]}/{text[:4]}"
     if re.match(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", text):
+        if re.search(r"(Z|[+-]\d{2}:?\d{2})$", text):
+            local = datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(PARIS)
+            offset = local.strftime("%z")
+            return f"{local:%d/%m/%Y %H:%M} (UTC{offset[:3]}:{offset[3:]})"
         return f"{text[8:10]}/{text[5:7]}/{text[:4]} {text[11:16]}"
     return text
 

@@ -16,9 +16,9 @@ from pipeline.products.arrets import OPEN, list_arrets
 from pipeline.products.arrets_drafts import MISSING_DOCUMENT
 from pipeline.products.cotisations import account
 from pipeline.products.cotisations_dunning import dunning
+from pipeline.store.report_reads import months_received
 
 from .model import Report, write
-from .store_reads import months_received
 
 REPORT_NAME = "rapprochement.html"
 

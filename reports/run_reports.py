@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pipeline.nightly import reading
 from pipeline.products.arrets import list_arrets
 from pipeline.products.records import Month
-from pipeline.store.schema import declarations
+from pipeline.store.report_reads import declared_months
 
 from .company import company_report
 from .documents import account_statement, arret_declaration, avis_de_paiement
@@ -23,10 +23,8 @@ RUN_REPORTS = "var/reports"
 
 
 def _months(conn: sa.Connection, siren: str) -> tuple[date, date] | None:
-    d = declarations.c
-    first, last = conn.execute(sa.select(sa.func.min(d.month), sa.func.max(d.month))
-                               .where(d.siren == siren, d.nature == "01")).one()
-    return (Month.of(first), Month.of(last)) if first else None
+    span = declared_months(conn, siren)
+    return (Month.of(span[0]), Month.of(span[1])) if span else None
 
 
 def write_run_reports(url: str, submissions: list[tuple[str, str]], folder: str | Path = RUN_REPORTS,

@@ -1,6 +1,6 @@
 """Reports of stored submissions: one HTML page per submission (the anomaly report of
 :mod:`reports.submission`) and an index of a day's pages. The store reads are in
-:mod:`pipeline.store.stored_reports` and :mod:`reports.store_reads`."""
+:mod:`pipeline.store.stored_reports` and :mod:`pipeline.store.report_reads`."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from pipeline.store.report_reads import submission_header
 from pipeline.store.stored_reports import stored_report
 
 from .anomalies import templates
-from .model import Report, render_report_html
-from .store_reads import submission_header
+from .model import PARIS, Report, french_date, paris_time, render_report_html
 from .submission import submission_report
 
 INDEX_NAME = "index.html"
@@ -38,10 +38,10 @@ def write_day_index(day: str, rows: list[dict], directory: str | Path) -> Path:
     """Write ``<directory>/index.html``, one line per submission row (see
     :func:`pipeline.store.stored_reports.submission_rows`) linking to its page, and return its path."""
     entries = [{**row, "page": f"{row['id']}.html", "name": Path(row["filename"]).name,
-                "received": row["received_at"].strftime("%d/%m/%Y %H:%M")} for row in rows]
+                "received": french_date(paris_time(row["received_at"]).isoformat())} for row in rows]
     html = templates().get_template("index.html.j2").render(
         day=datetime.fromisoformat(day).strftime("%d/%m/%Y"), entries=entries,
-        generated_at=datetime.now().strftime("%d/%m/%Y %H:%M"))
+        generated_at=french_date(datetime.now(PARIS).isoformat(timespec="seconds")))
     path = Path(directory) / INDEX_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from rules.masking import mask_text
-from rules.registry import REGISTRY
+from rules import REGISTRY  # the package loads the engine: every rule module registered
 
 from .anomalies import norm_text_lines
 from .labels import (ACCEPTED, FAMILY_LABELS, INCOMPLETE, REJECTED, SEVERITY_ORDER, WARNED,

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pandera.pandas as pa
+if TYPE_CHECKING:
+    import pandas as pd
 
 SEVERITIES = ("blocking", "warning", "info")
 FAMILIES = ("CSL", "CST", "CCH", "SIG", "CRE", "CME", "CID", "DSN", "FPOC")
@@ -32,37 +34,56 @@ class Anomaly:
         return data
 
 
-ANOMALY_COLUMNS = {
-    "code": pd.StringDtype(), "family": pd.StringDtype(), "severity": pd.StringDtype(),
-    "message": pd.StringDtype(), "file": pd.StringDtype(), "line": pd.Int64Dtype(),
-    "rubrique": pd.StringDtype(), "block_path": pd.StringDtype(), "employee": pd.StringDtype(),
-    "value": pd.StringDtype(), "lines": pd.StringDtype(),
-}
+# The columns of the anomaly table, in order: plain names, for the store schema and the readers of stored rows
+# (importing this module loads neither pandas nor pandera; the typed table below is built on first use).
+ANOMALY_COLUMN_NAMES = ("code", "family", "severity", "message", "file", "line", "rubrique", "block_path",
+                        "employee", "value", "lines")
 
-AnomalySchema = pa.DataFrameSchema(
-    {
-        "code": pa.Column(pd.StringDtype(), pa.Check.str_length(min_value=1)),
-        "family": pa.Column(pd.StringDtype(), pa.Check.isin(FAMILIES)),
-        "severity": pa.Column(pd.StringDtype(), pa.Check.isin(SEVERITIES)),
-        "message": pa.Column(pd.StringDtype(), pa.Check.str_length(min_value=1)),
-        "file": pa.Column(pd.StringDtype()),
-        "line": pa.Column(pd.Int64Dtype(), pa.Check.ge(0), nullable=True),
-        "rubrique": pa.Column(pd.StringDtype(), nullable=True),
-        "block_path": pa.Column(pd.StringDtype(), nullable=True),
-        "employee": pa.Column(pd.StringDtype(), nullable=True),
-        "value": pa.Column(pd.StringDtype(), nullable=True),
-        "lines": pa.Column(pd.StringDtype(), nullable=True),
-    },
-    strict=True,
-    ordered=True,
-)
+
+@cache
+def _typed() -> tuple[dict, object]:
+    """(``ANOMALY_COLUMNS``: column → pandas dtype, ``AnomalySchema``: the pandera schema of the table)."""
+    import pandas as pd
+    import pandera.pandas as pa
+
+    columns = {name: pd.Int64Dtype() if name == "line" else pd.StringDtype() for name in ANOMALY_COLUMN_NAMES}
+    schema = pa.DataFrameSchema(
+        {
+            "code": pa.Column(pd.StringDtype(), pa.Check.str_length(min_value=1)),
+            "family": pa.Column(pd.StringDtype(), pa.Check.isin(FAMILIES)),
+            "severity": pa.Column(pd.StringDtype(), pa.Check.isin(SEVERITIES)),
+            "message": pa.Column(pd.StringDtype(), pa.Check.str_length(min_value=1)),
+            "file": pa.Column(pd.StringDtype()),
+            "line": pa.Column(pd.Int64Dtype(), pa.Check.ge(0), nullable=True),
+            "rubrique": pa.Column(pd.StringDtype(), nullable=True),
+            "block_path": pa.Column(pd.StringDtype(), nullable=True),
+            "employee": pa.Column(pd.StringDtype(), nullable=True),
+            "value": pa.Column(pd.StringDtype(), nullable=True),
+            "lines": pa.Column(pd.StringDtype(), nullable=True),
+        },
+        strict=True,
+        ordered=True,
+    )
+    return columns, schema
+
+
+def __getattr__(name: str):
+    """``ANOMALY_COLUMNS`` and ``AnomalySchema``, built (with pandas and pandera) on first use (PEP 562)."""
+    if name == "ANOMALY_COLUMNS":
+        return _typed()[0]
+    if name == "AnomalySchema":
+        return _typed()[1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def anomalies_frame(anomalies: list[Anomaly]) -> pd.DataFrame:
     """The anomalies as the shared, schema-checked table (``lines`` as a space-separated list)."""
+    import pandas as pd
+
+    columns, schema = _typed()
     rows = [a.as_dict() for a in anomalies]
     for row in rows:
         row["lines"] = " ".join(str(n) for n in row["lines"]) or None
-    frame = pd.DataFrame(rows, columns=list(ANOMALY_COLUMNS))
-    frame = frame.astype(ANOMALY_COLUMNS)
-    return AnomalySchema.validate(frame)
+    frame = pd.DataFrame(rows, columns=list(columns))
+    frame = frame.astype(columns)
+    return schema.validate(frame)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .identifier_keys import iban_valid, nir_key_valid
 
 PERSONAL_KINDS = ("nir", "ntt", "name", "birth_date", "birth_place", "address", "iban", "bic", "email", "phone")
 _ADDRESS_TYPES = ("Adresse", "Hexaposte")
@@ -130,6 +129,8 @@ def mask_text(text: str | None) -> str | None:
     (13 characters, or 15 with a valid key) and every IBAN with a valid check."""
     if not text:
         return text
+    from .identifier_keys import iban_valid, nir_key_valid  # here: that module loads numpy and pandas
+
     raw = _RAW_LINE.search(text)
     if raw and raw.group(1) in all_personal_rubriques():
         shown = mask_value(raw.group(1), raw.group(2))

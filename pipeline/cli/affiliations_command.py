@@ -93,6 +93,47 @@ def _dependant_rows(records: list, unmask: bool) -> list[list]:
             for r in records for d in r.ayants_droit]
 
 
+def _shown_all(kind: str, values: list, unmask: bool) -> list:
+    """:func:`_shown` of each value, each distinct value masked once."""
+    if unmask:
+        return values
+    masked: dict = {}
+    out = []
+    for value in values:
+        if value not in masked:
+            masked[value] = _shown(kind, value, False)
+        out.append(masked[value])
+    return out
+
+
+def _register_columns(records: list, unmask: bool) -> list[list]:
+    """The « Affiliations » sheet column by column: the cells of :func:`_cells`, one list per header."""
+    counts = [r.dependants for r in records]
+    months = {m: _month_text(m) for m in {*(r.first_month for r in records), *(r.last_month for r in records)}}
+    return [[r.matricule for r in records], _shown_all("nir", [r.nir for r in records], unmask),
+            _shown_all("name", [r.nom for r in records], unmask), [r.contract for r in records],
+            [r.organisme for r in records], [r.delegataire for r in records], [r.option for r in records],
+            [r.option_label for r in records], [r.population for r in records],
+            [r.population_label for r in records], [r.status for r in records],
+            [r.affiliation_start for r in records], [r.affiliation_end for r in records],
+            [months[r.first_month] for r in records], [months[r.last_month] for r in records],
+            [r.exit_date for r in records], [r.exit_motif for r in records], [r.portabilite_end for r in records],
+            [c.enfants_a_charge for c in counts], [c.adultes for c in counts], [c.ayants_droit for c in counts],
+            [c.autres for c in counts], [c.enfants for c in counts],
+            [" ".join(r.anomalies) if r.anomalies else "" for r in records]]
+
+
+def _dependant_columns(records: list, unmask: bool) -> list[list]:
+    """The « Ayants droit » sheet column by column: the cells of :func:`_dependant_rows`, one list per header."""
+    pairs = [(r, d) for r in records for d in r.ayants_droit]
+    people = [d for _, d in pairs]
+    return [[r.matricule for r, _ in pairs], [r.contract for r, _ in pairs], [d.type for d in people],
+            _shown_all("name", [d.nom for d in people], unmask),
+            _shown_all("name", [d.prenoms for d in people], unmask),
+            _shown_all("birth_date", [d.date_naissance for d in people], unmask),
+            _shown_all("nir", [d.nir for d in people], unmask), [d.debut for d in people], [d.fin for d in people]]
+
+
 def _text(records: list[dict]) -> str:
     lines = []
     for r in records:
@@ -115,16 +156,17 @@ def _typed(value):
     return value
 
 
-def _write(args, sheets: dict[str, tuple[list[str], list[list]]]) -> None:
-    from pipeline.products.export import write_csv, write_xlsx
+def _write(args, sheets: dict[str, tuple[list[str], list[list]]], columns: bool = False) -> None:
+    """The sheets (``columns``: each sheet's values given column by column) as XLSX, or the first as CSV."""
+    from pipeline.products.export import write_csv, write_xlsx, write_xlsx_columns
 
     if args.output is None:
         raise UsageError("--output", f"chemin du fichier obligatoire en {args.format}")
     if args.format == "xlsx":
-        write_xlsx(args.output, sheets)
+        (write_xlsx_columns if columns else write_xlsx)(args.output, sheets)
     else:
         header, rows = next(iter(sheets.values()))
-        write_csv(args.output, header, rows)
+        write_csv(args.output, header, [list(row) for row in zip(*rows)] if columns else rows)
     print(f"{args.output} écrit")
 
 
@@ -176,6 +218,8 @@ def run(args) -> int:
     elif args.format == "text":
         print(_text(found))
     else:
-        _write(args, {"Affiliations": (HEADER, [_cells(r, args.unmask) for r in records]),
-                      "Ayants droit": (DEPENDANT_HEADER, _dependant_rows(records, args.unmask))})
+        with affiliations.collector_paused():
+            _write(args, {"Affiliations": (HEADER, _register_columns(records, args.unmask)),
+                          "Ayants droit": (DEPENDANT_HEADER, _dependant_columns(records, args.unmask))},
+                   columns=True)
     return EXIT_OK

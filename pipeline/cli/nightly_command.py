@@ -1,5 +1,7 @@
 """``dsn nightly [--date D] [--db URL] [--reports DIR] [--format text|json]``: the nightly reconciliation of one
-day from the command line, without Prefect (:func:`pipeline.nightly.reconcile`, as the flow runs it).
+day from the command line, without Prefect (:func:`pipeline.nightly.reconcile`, as the flow runs it), then the
+reconciliation report ``rapprochement.html`` and ``.json`` in the day's folder under ``--reports``
+(:func:`reports.nightly.write_nightly_report`, as the flow writes it).
 
 Exit status: 0 done, 2 bad usage (a date that is not one, an unusable ``--db``), 3 the store failed midway
 (run again: every step can be repeated).
@@ -31,7 +33,7 @@ def register(sub) -> None:
     p = sub.add_parser("nightly", help="rapprochement nocturne d'une journée (tables dérivées, résumé, rapports)",
                        description="Rapprochement nocturne d'une journée, sans serveur Prefect : tables dérivées "
                                    "recalculées et réparées, résumé summary.json, un rapport HTML par soumission "
-                                   "stockée et leur index.")
+                                   "stockée et leur index, rapport de rapprochement rapprochement.html et .json.")
     p.add_argument("--date", type=iso_day, metavar="AAAA-MM-JJ",
                    help="journée (heure de Paris) à rapprocher (défaut : la veille)")
     add_db_argument(p)
@@ -51,7 +53,7 @@ def format_text(result: dict, summary: dict) -> str:
     flagged = len(summary["unfinished"]) + len(summary["inconsistent"])
     return (f"{result['day']} : {summary['submissions']} soumission(s) ({statuses}), {flagged} à vérifier, "
             f"{repaired_total(result['repaired'])} ligne(s) dérivée(s) réparée(s) ; résumé {result['summary']}, "
-            f"{len(result['reports'])} rapport(s), index {result['index']}")
+            f"{len(result['reports'])} rapport(s), index {result['index']}, rapprochement {result['report']}")
 
 
 def run(args) -> int:
@@ -59,13 +61,15 @@ def run(args) -> int:
     checked_folder(args.reports, "--reports")
     import sqlalchemy as sa
 
-    from pipeline.nightly import Renderers, reconcile
+    from pipeline.nightly import Renderers, day_folder, reconcile
     from pipeline.store import StoreBusyError
+    from reports.nightly import write_nightly_report
     from reports.stored import write_day_index, write_submission_report
 
     url_text = url.render_as_string(hide_password=False)
     try:
         result = reconcile(args.date, url_text, Renderers(write_submission_report, write_day_index), args.reports)
+        result["report"] = str(write_nightly_report(result["day"], url_text, day_folder(result["day"], args.reports)))
     except (StoreBusyError, sa.exc.OperationalError) as err:
         print(f"{args.prog} : base indisponible, rapprochement incomplet (à relancer) : "
               f"{' '.join(str(err).split())[:300]}", file=sys.stderr)

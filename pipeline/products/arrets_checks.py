@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from rules.anomaly import ANOMALY_COLUMNS, Anomaly
+from rules.anomaly import ANOMALY_COLUMN_NAMES, Anomaly
 
 from ..store.schema_arrets import arret_anomalies
 from .arrets_derive import Scope, sync
@@ -98,5 +98,5 @@ def anomalies_of(conn: sa.Connection, siren: str | None = None, arret_id: str | 
         query = query.where(t.siren == siren)
     if arret_id:
         query = query.where(t.arret_id == arret_id)
-    return [Anomaly(**{k: row[k] for k in ANOMALY_COLUMNS if k not in ("lines", "file")},
+    return [Anomaly(**{k: row[k] for k in ANOMALY_COLUMN_NAMES if k not in ("lines", "file")},
                     file=Path(row["file"]).name) for row in conn.execute(query).mappings()]

@@ -4,8 +4,9 @@ behind each gap (computed on demand, not stored).
 For each affiliation (S21.G00.70) of a contract in a month:
 
 - ``affiliation``: no 059 contribution declared for it, the whole due amount is missing;
-- ``population``: its option × population has no line of the referential in force, the whole declared amount is
-  unexpected;
+- ``population``: its option × population has no line of the referential in force, or that line rates none of its
+  declared composants (they are another population's, e.g. a non-cadre declared in the cadres population), the
+  whole declared amount is unexpected;
 - ``taux``: Σ rated composants × (declared rate S21.G00.81.007 − referential rate);
 - ``forfait``: declared flat composants (S21.G00.79 types 20, 21) − the referential's flat amounts;
 - ``base``: the rest (the 059 amount differs from its own composants × rate: tranche split, proration, rounding).
@@ -31,7 +32,8 @@ INDIVIDU = BLOCK_TABLES["S21.G00.30"]
 
 @dataclass(frozen=True)
 class Gap(Record):
-    """One cause of ``declared − due`` for one employee's affiliation in one month."""
+    """One cause of ``declared − due`` for one employee's affiliation in one month; ``line``: the first 059
+    S21.G00.81 of the affiliation, or its base 31 (S21.G00.78) when it has no 059."""
 
     contract: str
     month: Month
@@ -66,14 +68,17 @@ def _rows(conn: sa.Connection, siren: str, rates: list, flats: list, when) -> li
              .join(COMPOSANT_BASE, sa.and_(cb.declaration_id == b.declaration_id,
                                            cb.base_assujettie_id == b.instance_id))
              .join(rate_table, sa.and_(_line_match(rate_table, aff), rate_table.c.type == cb.s21_g00_79_001))
-             .join(declared, sa.and_(declared.c.declaration_id == aff.c.declaration_id,
-                                     declared.c.individu_id == aff.c.individu_id, declared.c.ident == aff.c.ident))
+             .outerjoin(declared, sa.and_(declared.c.declaration_id == aff.c.declaration_id,
+                                          declared.c.individu_id == aff.c.individu_id,
+                                          declared.c.ident == aff.c.ident))
              .group_by(*key).subquery("rated"))
-    flat_declared = (sa.select(*key, sa.func.sum(cb.s21_g00_79_004).label("flat"))
+    flat = cb.s21_g00_79_001.in_(FLAT_TYPES)
+    flat_declared = (sa.select(*key, sa.func.sum(sa.case((flat, cb.s21_g00_79_004))).label("flat"),
+                               sa.func.count(sa.case((sa.not_(flat), cb.s21_g00_79_001))).label("composants"),
+                               sa.func.min(b.line).label("base_line"))
                      .select_from(aff).join(BASE, base_join)
-                     .join(COMPOSANT_BASE, sa.and_(cb.declaration_id == b.declaration_id,
-                                                   cb.base_assujettie_id == b.instance_id,
-                                                   cb.s21_g00_79_001.in_(FLAT_TYPES)))
+                     .outerjoin(COMPOSANT_BASE, sa.and_(cb.declaration_id == b.declaration_id,
+                                                        cb.base_assujettie_id == b.instance_id))
                      .group_by(*key).subquery("flat_declared"))
     flat_due = (sa.select(*key, sa.func.sum(flat_table.c.amount).label("flat"))
                 .select_from(aff).join(flat_table, _line_match(flat_table, aff)).group_by(*key).subquery("flat_due"))
@@ -88,7 +93,9 @@ def _rows(conn: sa.Connection, siren: str, rates: list, flats: list, when) -> li
 
     query = (sa.select(aff.c.contract, aff.c.month, aff.c.option, aff.c.population, i.s21_g00_30_001.label("nir"),
                        declared.c.declared, declared.c.line, rated.c.rated, rated.c.at_declared_rate,
-                       flat_declared.c.flat.label("flat_declared"), flat_due.c.flat.label("flat_due"),
+                       flat_declared.c.flat.label("flat_declared"), flat_declared.c.composants,
+                       flat_declared.c.base_line, flat_due.c.flat.label("flat_due"),
+                       matched.c.ident.is_not(None).label("rate_line"),
                        sa.or_(matched.c.ident.is_not(None), matched_flat.c.ident.is_not(None)).label("matched"))
              .select_from(aff)
              .join(INDIVIDU, sa.and_(i.declaration_id == aff.c.declaration_id, i.instance_id == aff.c.individu_id))
@@ -116,7 +123,7 @@ def gaps(conn: sa.Connection, siren: str, contract: str | None = None, start: da
         declared = decimal(row.declared)
         if row.declared is None:
             causes = {"affiliation": -due}
-        elif not row.matched:
+        elif not row.matched or (row.rate_line and row.rated is None and row.composants):
             causes = {"population": declared - due}
         else:
             rate = _cents(decimal(row.at_declared_rate) - decimal(row.rated))
@@ -124,6 +131,7 @@ def gaps(conn: sa.Connection, siren: str, contract: str | None = None, start: da
             causes = {"taux": rate, "forfait": flat, "base": declared - due - rate - flat}
         month = Month.of(row.month)
         out += [Gap(row.contract, month, cause, amount, declared, due, row.option or None, row.population or None,
-                    row.nir, row.line) for cause, amount in causes.items() if amount]
+                    row.nir, row.line if row.line is not None else row.base_line)
+                for cause, amount in causes.items() if amount]
     return out
 

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
 import sqlalchemy as sa
 
 from ..sealing import PREFIX, Cipher, PersonalKeyError, default_key_file, derived, fingerprint, master_key, \
     open_token, unwrap, wrap
 from .schema import BLOCK_TABLES, column_name, employee_identities, employees, metadata
 from .schema_personal import personal_keys
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 PROTECTED_KINDS = ("nir", "iban")
 LOOKUP = "lookup"  # the personal_keys row
@@ -97,6 +100,8 @@ def _rewrite(conn: sa.Connection, table: str, column: str, change, like: str, un
                           {"like": like, "unlike": unlike}).scalars().all()
     if not values:
         return 0
+    import pyarrow as pa
+
     from .bulk import staged
 
     mapping = pa.table({"old": pa.array(values, pa.string()), "new": pa.array([change(v) for v in values])})

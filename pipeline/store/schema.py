@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from dsn_parser.catalog import load_catalog
-from dsn_parser.tables import DECIMAL, arrow_type, table_name
-from rules.anomaly import ANOMALY_COLUMNS
+from dsn_parser.columns import DATE, DECIMAL, INTEGER, table_name, value_kind
+from rules.anomaly import ANOMALY_COLUMN_NAMES
 
 SCHEMA_VERSION = "0011"
 SCHEMA_NORMS = ("P22V01", "P24V01", "P26V01")
@@ -38,12 +38,13 @@ def column_name(code: str) -> str:
 
 
 def _sql_type(data_type) -> sa.types.TypeEngine:
-    kind = arrow_type(data_type)
+    """The SQL type of a rubrique column: the typed tables' value kind (decimal (21, 3), date, int64, text)."""
+    kind = value_kind(data_type)
     if kind == DECIMAL:
         return sa.Numeric(21, 3)
-    if str(kind) == "date32[day]":
+    if kind == DATE:
         return sa.Date()
-    if str(kind) == "int64":
+    if kind == INTEGER:
         return sa.BigInteger()
     return sa.String()
 
@@ -148,7 +149,7 @@ anomalies = sa.Table(
     "anomalies", metadata,
     sa.Column("submission_id", ID, nullable=False),
     sa.Column("seq", sa.BigInteger(), nullable=False),
-    *(sa.Column(name, sa.BigInteger() if name == "line" else sa.String()) for name in ANOMALY_COLUMNS),
+    *(sa.Column(name, sa.BigInteger() if name == "line" else sa.String()) for name in ANOMALY_COLUMN_NAMES),
     _bulk_reference("submission_id", "submissions.id"),
     sa.Index("ix_anomalies_submission", "submission_id").ddl_if(dialect="postgresql"),
 )

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from rules.anomaly import ANOMALY_COLUMNS
-
-from .schema import ID, metadata
+from .schema import ANOMALY_COLUMN_NAMES, ID, metadata
 
 affiliation_months = sa.Table(
     "affiliation_months", metadata,
@@ -80,7 +78,7 @@ affiliation_anomalies = sa.Table(
     sa.Column("employee_id", ID),
     sa.Column("contract", sa.String()),
     sa.Column("declaration_id", ID),
-    *(sa.Column(name, sa.BigInteger() if name == "line" else sa.String()) for name in ANOMALY_COLUMNS),
+    *(sa.Column(name, sa.BigInteger() if name == "line" else sa.String()) for name in ANOMALY_COLUMN_NAMES),
     sa.Index("ix_affiliation_anomalies_siren", "siren", "month").ddl_if(dialect="postgresql"),
 )
 

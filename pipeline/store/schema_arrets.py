@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from rules.anomaly import ANOMALY_COLUMNS
-
-from .schema import ID, metadata
+from .schema import ANOMALY_COLUMN_NAMES, ID, metadata
 
 AMOUNT = sa.Numeric(21, 3)
 LINE_AMOUNT = sa.Numeric(18, 3)  # 64-bit on DuckDB: a DECIMAL(21,3) (128-bit) is several times slower to read
@@ -75,7 +73,7 @@ arret_anomalies = sa.Table(
     "arret_anomalies", metadata,
     sa.Column("arret_id", ARRET_ID, nullable=False),
     sa.Column("siren", sa.String(9), nullable=False),
-    *(sa.Column(name, sa.BigInteger() if name == "line" else sa.String()) for name in ANOMALY_COLUMNS),
+    *(sa.Column(name, sa.BigInteger() if name == "line" else sa.String()) for name in ANOMALY_COLUMN_NAMES),
     sa.Index("ix_arret_anomalies_siren", "siren").ddl_if(dialect="postgresql"),
 )
 

@@ -144,6 +144,8 @@ def test_nightly_body_recomputes_then_writes_summary_and_reports(prefect_server,
     index = Path(result["index"]).read_text(encoding="utf-8")
     assert result["index"] == str(folder / "index.html")
     assert f'href="{clean}.html"' in index and f'href="{bad}.html"' in index and "garbage.dsn" not in index
+    assert result["report"] == str(folder / "rapprochement.html") and Path(result["report"]).exists()
+    assert json.loads((folder / "rapprochement.json").read_text(encoding="utf-8"))["day"] == day
     again = nightly_reconciliation.fn(day=day, db_url=db_url, reports_dir=str(tmp_path / "reports"))
     assert repaired_total(again["repaired"]) == 0 and set(again["repaired"]["products"].values()) <= {0}
 

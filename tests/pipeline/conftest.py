@@ -10,6 +10,7 @@ import os
 import secrets
 import subprocess
 import time
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -119,3 +120,32 @@ def archive_root(tmp_path: Path) -> Path:
 def company():
     """A small generated company with three months of history (January to March 2025)."""
     return make_company(seed=21, employees=5, months=3, start_month=date(2025, 1, 1))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes():
+    """argon2id at its lowest cost in the tests (hundreds of accounts are created): the stored hashes keep
+    their parameters, so verification is the same code; the production parameters are the library's."""
+    from argon2 import PasswordHasher
+
+    import pipeline.portal.passwords as passwords
+
+    kept = passwords._HASHER
+    passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    passwords._HASHER = kept
+
+
+@contextmanager
+def validation_rules_off():
+    """Ingests that store their files without running the validation rules: for stores built for what comes
+    after validation (products, portal), whose tests read no validator anomaly. The ingest, flow, CLI and
+    report tests keep every rule."""
+    import pipeline.ingest as ingest
+
+    validate = ingest.validate
+    ingest.validate = lambda parsed, options=None: validate(parsed, options, rules=[])
+    try:
+        yield
+    finally:
+        ingest.validate = validate

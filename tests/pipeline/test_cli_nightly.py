@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import timezone
@@ -63,11 +64,21 @@ def test_nightly_repairs_the_derived_tables_and_writes_the_day_reports(tmp_path,
     assert len(result["reports"]) == 2 and all(Path(p).parent == folder and Path(p).exists() for p in result["reports"])
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert all(f'href="{Path(p).name}"' in index for p in result["reports"]) and "vide.dsn" not in index
+    # the reconciliation report, as the flow writes it (reports.nightly.write_nightly_report)
+    assert result["report"] == str(folder / "rapprochement.html")
+    page = (folder / "rapprochement.html").read_text(encoding="utf-8")
+    data = json.loads((folder / "rapprochement.json").read_text(encoding="utf-8"))
+    assert data["report"] == "nightly" and data["day"] == day
+    assert data["summary"]["submissions"] == len(FILES) + 1 and data["summary"]["by_status"] == summary["by_status"]
+    sirens = {m for f in FILES for m in re.findall(rb"^S21\.G00\.06\.001,'(\d{9})'", f.read_bytes(), re.M)}
+    assert [c["siren"] for c in data["companies"]] == sorted(s.decode() for s in sirens)
+    assert page.count("<h1>") == 1 and all(f"Entreprise {c['siren']}" in page for c in data["companies"])
 
     assert main(["nightly", "--date", day, "--db", url, "--reports", str(reports)]) == 0
     line = capsys.readouterr().out.strip()
     assert line.startswith(f"{day} : 3 soumission(s) (2 stockée(s), 0 doublon(s), 1 rejetée(s)), 0 à vérifier, "
                            f"0 ligne(s) dérivée(s) réparée(s) ; résumé {folder / 'summary.json'}, 2 rapport(s)")
+    assert line.endswith(f"rapprochement {folder / 'rapprochement.html'}")
 
 
 def test_nightly_runs_without_prefect(tmp_path, capsys):
@@ -78,4 +89,4 @@ def test_nightly_runs_without_prefect(tmp_path, capsys):
     out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True,
                          timeout=300).stdout
     assert json.loads(out.splitlines()[-1]) == [0, False]
-    assert (tmp_path / "r" / day / "index.html").exists()
+    assert (tmp_path / "r" / day / "index.html").exists() and (tmp_path / "r" / day / "rapprochement.json").exists()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 
 from reports import render_html, render_json, render_text
 from rules import Anomaly
@@ -37,9 +37,9 @@ def test_text_lists_each_anomaly_with_line_code_and_place():
 
 
 def test_html_escapes_messages_and_shows_the_counts():
-    page = render_html([sample_report()], generated_at=datetime(2026, 1, 2, 3, 4))
+    page = render_html([sample_report()], generated_at=datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc))
     assert "NIR &lt;en double&gt;" in page and "<en double>" not in page
-    assert "02/01/2026 03:04" in page and "1 bloquante(s)" in page
+    assert "02/01/2026 04:04 (UTC+01:00)" in page and "1 bloquante(s)" in page  # Paris: UTC+1 in January
 
 
 def test_anomalies_frame_is_schema_checked():

@@ -10,20 +10,28 @@ find the schema at its revision. A DuckDB file has one writer process at a time 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 
 from ..engine import make_engine
+from ..schema import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 SCRIPT_LOCATION = Path(__file__).resolve().parent
 MIGRATION_LOCK = 0x44534E_4D4947  # pg_advisory_xact_lock key of the store's migrations ("DSN", "MIG")
+# The newest revision's id: each revision is named after the schema version it records (tests check the newest
+# one is this), so that a store already there is recognised without importing Alembic.
+HEAD_REVISION = SCHEMA_VERSION
+VERSION_TABLE = "alembic_version"
 
 
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic configuration pointing at these migrations (and at ``url`` when given)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(SCRIPT_LOCATION))
     if url is not None:
@@ -32,8 +40,15 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def migrate(url: str | sa.Engine, revision: str = "head") -> None:
-    """Upgrade the store at ``url`` (or behind an engine) to ``revision`` (the newest by default)."""
+    """Upgrade the store at ``url`` (or behind an engine) to ``revision`` (the newest by default). A store already
+    at the newest revision is left as it is without importing Alembic."""
     engine = url if isinstance(url, sa.Engine) else make_engine(url)
+    if revision == "head":
+        with engine.connect() as connection:
+            if current_revision(connection) == HEAD_REVISION:
+                return
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":  # held until this transaction commits the upgrade
@@ -43,5 +58,12 @@ def migrate(url: str | sa.Engine, revision: str = "head") -> None:
 
 
 def current_revision(connection: sa.Connection) -> str | None:
-    """The Alembic revision a database is at (None when never migrated)."""
-    return MigrationContext.configure(connection).get_current_revision()
+    """The Alembic revision a database is at (None when never migrated), read from its version table as
+    Alembic's ``MigrationContext.get_current_revision`` does (one head), without importing Alembic."""
+    if not sa.inspect(connection).has_table(VERSION_TABLE):
+        return None
+    table = sa.table(VERSION_TABLE, sa.column("version_num"))
+    rows = connection.execute(sa.select(table.c.version_num)).scalars().all()
+    if len(rows) > 1:
+        raise RuntimeError(f"la base a plusieurs révisions de schéma : {', '.join(sorted(rows))}")
+    return rows[0] if rows else None

@@ -333,6 +333,20 @@ def test_cli_export_workbook(store, history, capsys, tmp_path):
     assert hired[start].date() == history.people["hired"].start
     expected = sum(len(e.dependants) for e in history.roster(september) if e.present(september))
     assert dependants.max_row - 1 == expected == 3
+    # the sheets are written column by column: every row holds its own person's values, masked
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    nir, nom = header.index("NIR"), header.index("Nom")
+    people = {p.matricule: p for p in history.people.values()}
+    assert {(r[0], r[header.index("Contrat")]) for r in rows} == {
+        (p.matricule, c.reference) for p in history.people.values() for c in (history.prévoyance, history.santé)}
+    for row in rows:
+        person = people[row[0]]
+        assert row[nir] != person.nir
+        assert row[nom] == person.last_name[0] + "*" * (len(person.last_name) - 1)
+    wanted = sorted((e.matricule, d.kind, d.first_name[0], d.birth_date.year) for e in history.roster(september)
+                    if e.present(september) for d in e.dependants)
+    assert sorted((r[0], r[2], r[4][0], int(r[5][:4])) for r in dependants.iter_rows(min_row=2, values_only=True)) \
+        == wanted
 
 
 def test_run_summary_counts_per_status_as_of_today(store, history):

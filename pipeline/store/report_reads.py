@@ -1,18 +1,21 @@
-"""What the reports read from the store besides the products' query functions: a stored submission's header
-and a company's monthly declarations with their anomaly counts (SQLAlchemy Core over the store's schema; the
-templates never query)."""
+"""What the reports (:mod:`reports`) read from the store besides the products' query functions: a stored
+submission's header, a company's monthly declarations, stored anomaly rows, the months received on a day and
+the months stored for a company (SQLAlchemy Core over the store's schema; reports and templates never query).
+
+Times come back as Europe/Paris local times (aware); the store keeps them in naive UTC.
+"""
 from __future__ import annotations
 
-from datetime import date, timezone
+from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
 
-from pipeline.store.history import PARIS
-from pipeline.store.schema import anomalies, declarations, submissions
+from .history import PARIS, received_on
+from .schema import anomalies, declarations, submissions
 
 
-def paris_time(value):
-    """A stored UTC time as Paris time (None kept)."""
+def paris_time(value: datetime | None) -> datetime | None:
+    """A stored (naive UTC) time as Paris time (None kept)."""
     return None if value is None else value.replace(tzinfo=timezone.utc).astimezone(PARIS)
 
 
@@ -54,8 +57,6 @@ def anomaly_rows(conn: sa.Connection, submission_ids: list[str]) -> list[dict]:
 
 def months_received(conn: sa.Connection, day: date) -> dict[str, list[date]]:
     """SIREN → the months of the mensuelles received on ``day`` (Paris time), sorted."""
-    from pipeline.store.history import received_on
-
     d, s = declarations.c, submissions.c
     rows = conn.execute(sa.select(d.siren, d.month).distinct().join(submissions, s.id == d.submission_id)
                         .where(received_on(day), d.nature == "01", d.month.is_not(None), d.siren.is_not(None)))
@@ -63,3 +64,11 @@ def months_received(conn: sa.Connection, day: date) -> dict[str, list[date]]:
     for siren, month in rows:
         out.setdefault(siren, []).append(month)
     return {siren: sorted(months) for siren, months in sorted(out.items())}
+
+
+def declared_months(conn: sa.Connection, siren: str) -> tuple[date, date] | None:
+    """The first and last months of the mensuelles (nature 01) stored for ``siren``; None without any."""
+    d = declarations.c
+    first, last = conn.execute(sa.select(sa.func.min(d.month), sa.func.max(d.month))
+                               .where(d.siren == siren, d.nature == "01")).one()
+    return (first, last) if first else None
