@@ -17,20 +17,11 @@ from pipeline.referentials import store_referential
 from pipeline.store.schema import declarations
 from pipeline.store.schema_cotisations import cotisation_months, cotisation_periods
 
-from .test_cotisations_truth import Truth, ingest_history
+# history, only_this_product: the fixtures shared by the contribution-account tests
+from .test_cotisations_truth import (  # noqa: F401
+    AFTER_ALL, Truth, ingest_history, history, only_this_product)
 
-AFTER_ALL = date(2026, 4, 30)
-
-
-@pytest.fixture(scope="module")
-def history():
-    return H.cotisations_history()
-
-
-@pytest.fixture(autouse=True)
-def only_this_product(monkeypatch):
-    """The ingest recomputes only this product (the others are tested on their own)."""
-    monkeypatch.setattr("pipeline.products.available_products", lambda: ["cotisations"])
+pytestmark = pytest.mark.usefixtures("only_this_product")
 
 
 def tables(conn) -> tuple[list, list]:

@@ -20,21 +20,14 @@ from pipeline.products.cotisations_gaps import gaps
 from pipeline.products.records import Month
 from pipeline.sealing import reveal
 
-from .test_cotisations_truth import Truth, cents, ingest_history
+# history, only_this_product: the fixtures shared by the contribution-account tests
+from .test_cotisations_truth import (  # noqa: F401
+    AFTER_ALL, Truth, cents, ingest_history, history, only_this_product)
+
+pytestmark = pytest.mark.usefixtures("only_this_product")
 
 MONTH = date(2025, 3, 1)  # before the rate change: the referential's rates are the declared ones
 UNKNOWN_POPULATION = "APPRENTIS"  # no line of the referential
-AFTER_ALL = date(2026, 4, 30)
-
-
-@pytest.fixture(scope="module")
-def history():
-    return H.cotisations_history()
-
-
-@pytest.fixture(autouse=True)
-def only_this_product(monkeypatch):
-    monkeypatch.setattr("pipeline.products.available_products", lambda: ["cotisations"])
 
 
 def individu_span(records: list, nir: str) -> tuple[int, int]:

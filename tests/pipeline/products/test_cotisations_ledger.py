@@ -12,19 +12,11 @@ from pipeline.ingest import store_engine
 from pipeline.products.cotisations_dunning import dunning
 from pipeline.products.cotisations_ledger import balance, ledger, statement, write_statement
 
-from .test_cotisations_truth import Truth, ingest_history
+# history, only_this_product: the fixtures shared by the contribution-account tests
+from .test_cotisations_truth import (  # noqa: F401
+    AFTER_ALL, Truth, ingest_history, history, only_this_product)
 
-AFTER_ALL = date(2026, 4, 30)
-
-
-@pytest.fixture(scope="module")
-def history():
-    return H.cotisations_history()
-
-
-@pytest.fixture(autouse=True)
-def only_this_product(monkeypatch):
-    monkeypatch.setattr("pipeline.products.available_products", lambda: ["cotisations"])
+pytestmark = pytest.mark.usefixtures("only_this_product")
 
 
 @pytest.fixture

@@ -8,12 +8,28 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import pytest
+
 from tests.pipeline.products import history_cotisations as H
 from dsn_parser.generator.payroll import pay_month
 from pipeline.ingest import ingest_path, store_engine
 from pipeline.referentials import store_referential
 
 CENT = Decimal("0.01")
+AFTER_ALL = date(2026, 4, 30)  # after every month of the history, its payments and its dunning steps
+
+
+@pytest.fixture(scope="module")
+def history():
+    """The scripted contribution history (imported by the test modules that use it)."""
+    return H.cotisations_history()
+
+
+@pytest.fixture
+def only_this_product(monkeypatch):
+    """The ingest recomputes only this product (the others are tested on their own); a module makes it autouse
+    by ``pytestmark = pytest.mark.usefixtures("only_this_product")``."""
+    monkeypatch.setattr("pipeline.products.available_products", lambda: ["cotisations"])
 
 
 def cents(value: Decimal) -> Decimal:
