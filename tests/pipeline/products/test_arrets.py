@@ -264,7 +264,11 @@ def test_recompute_of_an_intact_store_writes_nothing_and_repairs_drift(stored, h
 
     before = content()
     assert nightly_repairs(stored, history) == 0  # the ingests' incremental recomputes left nothing to repair
-    first, second = before[0][0][0], before[0][1][0]
+    # arret_id digests the keyed NIR lookup (a key per store), so pick by content, not by position: one arrêt with
+    # affiliations to delete, another with gross salary lines to alter
+    with_gross = sorted({r[0] for r in before[2] if r[5] == "gross"})
+    second = with_gross[0]
+    first = next(r[0] for r in before[0] if r[0] != second and any(x[0] == r[0] for x in before[1]))
     with engine.begin() as conn:
         conn.execute(arrets_table.delete().where(a.arret_id == first))
         conn.execute(arrets_table.update().where(a.arret_id == second).values(planned_end=date(2030, 1, 1)))
