@@ -74,12 +74,13 @@ class Scope:
         return f" AND {column} IN (SELECT arret_id FROM derived_arret_scope)" if self.partial else ""
 
     def run(self, conn: sa.Connection, sql: str, params: dict | None = None) -> int:
-        """Execute ``sql`` (``:sirens`` and ``:touched`` expanded); rows it wrote."""
+        """Execute ``sql`` (``:sirens``, ``:touched`` and the list ``params`` expanded); rows it wrote."""
         statement = sa.text(sql)
-        for name in ("sirens", "touched"):
-            if f":{name}" in sql:
+        values = {"sirens": self.sirens, "touched": self.touched, **(params or {})}
+        for name, value in values.items():
+            if f":{name}" in sql and isinstance(value, list):
                 statement = statement.bindparams(sa.bindparam(name, expanding=True))
-        return conn.execute(statement, {"sirens": self.sirens, "touched": self.touched, **(params or {})}).rowcount
+        return conn.execute(statement, values).rowcount
 
 
 def open_scope(conn: sa.Connection, sirens: list[str], touched: list[str] | None) -> Scope | None:

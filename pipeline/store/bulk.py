@@ -3,7 +3,8 @@
 DuckDB: the Arrow table is registered on the raw DuckDB connection and copied with ``INSERT … SELECT``.
 PostgreSQL: the rows stream through ``COPY … FROM STDIN`` (CSV written by Arrow) on the psycopg 3 cursor.
 Both use the DBAPI connection of the SQLAlchemy connection, so they commit or roll back with it. NIR and IBAN
-values are written sealed (:func:`pipeline.store.personal.protect`).
+values are written sealed (:func:`pipeline.store.personal.protect`); decimals are narrowed to their column's
+precision, a value beyond it written as null (:func:`fitted`).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import io
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -43,6 +45,27 @@ def _plain(data: pa.Table) -> pa.Table:
     return data
 
 
+def fitted(table: sa.Table, data: pa.Table) -> pa.Table:
+    """``data`` with each decimal column cast to the precision and scale of its ``table`` column; a value whose
+    integer part does not fit (a format error of the file, reported by the validator) becomes null."""
+    for i, field in enumerate(data.schema):
+        target = table.c[field.name].type
+        if not pa.types.is_decimal(field.type) or not isinstance(target, sa.Numeric) or target.precision is None:
+            continue
+        narrow = pa.decimal128(target.precision, target.scale)
+        if narrow == field.type:
+            continue
+        values = data.column(i)
+        try:
+            narrowed = pc.cast(values, narrow)  # the common case: every value fits
+        except pa.ArrowInvalid:
+            limit = pa.scalar(Decimal(10) ** (target.precision - target.scale), field.type)
+            too_long = pc.fill_null(pc.greater_equal(pc.abs(values), limit), False)
+            narrowed = pc.cast(pc.if_else(too_long, None, values), narrow)
+        data = data.set_column(i, field.name, narrowed)
+    return data
+
+
 def _copy(conn: sa.Connection, target: str, columns: list[str], data: pa.Table) -> None:
     """COPY ``data`` into ``target`` (a table name, already quoted) through psycopg 3."""
     column_list = ", ".join(_quoted(conn, c) for c in columns)
@@ -63,7 +86,7 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, data: pa.Table) -> int:
     if data.num_rows == 0:
         return 0
     columns = _columns(table, data)
-    data = protect(conn, table, data)
+    data = fitted(table, protect(conn, table, data))
     target = _quoted(conn, table.name)
     if conn.dialect.name == "postgresql":
         _copy(conn, target, columns, data)

@@ -36,7 +36,7 @@ def test_migrate_reaches_head_and_matches_the_code(store_url):
     with make_engine(store_url).connect() as conn:
         assert current_revision(conn) == head
         versions = conn.execute(sa.text("SELECT version FROM schema_version ORDER BY version")).scalars().all()
-        expected = [f"{n:04d}" for n in range(1, 12)]
+        expected = [f"{n:04d}" for n in range(1, int(SCHEMA_VERSION) + 1)]
         assert versions == expected and versions[-1] == SCHEMA_VERSION
         assert _differences(conn) == []
 
@@ -139,6 +139,64 @@ def test_bulk_insert_types_of_block_columns(store_url):
         row = conn.execute(sa.select(contrat)).mappings().one()
     assert row["s21_g00_40_001"] == date(2024, 2, 29) and row["s21_g00_40_012"] == Decimal("151.670")
     assert row["s21_g00_40_009"] == "CT-1" and row["s21_g00_40_002"] is None
+
+
+def _one_contract_row(conn: sa.Connection, quotite) -> None:
+    """A submission, envoi, declaration and one S21.G00.40 row whose S21.G00.40.012 is ``quotite``."""
+    conn.execute(submissions.insert().values(id="s", source="t", filename="f", received_at=datetime(2025, 1, 1),
+                                             size=1, sha256="0" * 64, archive_path="a", status="received"))
+    conn.execute(envois.insert().values(id="e", submission_id="s", instance_id=0, line=1))
+    conn.execute(declarations.insert().values(id="d", submission_id="s", envoi_id="e", instance_id=3, line=5,
+                                              state="current", valid_from=datetime(2025, 1, 1)))
+    for i, q in enumerate(quotite):
+        conn.execute(BLOCK_TABLES["S21.G00.40"].insert().values(
+            submission_id="s", declaration_id="d", instance_id=i, parent_id=3, line=10 + i, line_end=10 + i,
+            s21_g00_40_012=q))
+
+
+def test_an_amount_beyond_the_norm_length_is_stored_as_null(store_url):
+    """The block amounts are DECIMAL(18, 3): every norm amount (at most 15 integer digits) fits, a longer one
+    (which the typed tables still hold, up to 18 digits) becomes null instead of failing the load."""
+    migrate(store_url)
+    engine = make_engine(store_url)
+    contrat = BLOCK_TABLES["S21.G00.40"]
+    assert (contrat.c.s21_g00_40_012.type.precision, contrat.c.s21_g00_40_012.type.scale) == (18, 3)
+    values = [Decimal("999999999999999.99"), Decimal("-999999999999999.99"), Decimal("1000000000000000.00"),
+              Decimal("-123456789012345678.5"), None]
+    data = pa.table({"submission_id": ["s"] * 5, "declaration_id": ["d"] * 5, "instance_id": list(range(5)),
+                     "parent_id": [3] * 5, "line": list(range(5)), "line_end": list(range(5)),
+                     "s21_g00_40_012": pa.array(values, pa.decimal128(21, 3))})
+    with engine.begin() as conn:
+        _one_contract_row(conn, [])
+        assert bulk_insert(conn, contrat, data) == 5
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(contrat.c.s21_g00_40_012).order_by(contrat.c.instance_id)).scalars().all()
+    assert stored == [values[0], values[1], None, None, None]
+
+
+def test_a_0011_store_gets_64_bit_amounts_and_keeps_its_values(blank_store_url):
+    migrate(blank_store_url, "0011")
+    engine = make_engine(blank_store_url)
+    with engine.begin() as conn:
+        _one_contract_row(conn, [Decimal("151.670"), Decimal("-12345678901234.5"), Decimal("1234567890123456.5")])
+    migrate(blank_store_url)
+    with engine.connect() as conn:
+        assert current_revision(conn) == SCHEMA_VERSION and _differences(conn) == []
+        contrat = BLOCK_TABLES["S21.G00.40"]
+        stored = conn.execute(sa.select(contrat.c.s21_g00_40_012).order_by(contrat.c.instance_id)).scalars().all()
+        assert stored == [Decimal("151.670"), Decimal("-12345678901234.500"), None]
+        assert conn.execute(sa.text("SELECT count(*) FROM read_contrat")).scalar() == 3  # views made again
+    from alembic import command
+
+    config = alembic_config()
+    with engine.begin() as conn:  # and back
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0011")
+    with engine.connect() as conn:
+        assert current_revision(conn) == "0011"
+        column = next(c for c in sa.inspect(conn).get_columns("contrat") if c["name"] == "s21_g00_40_012")
+        assert (column["type"].precision, column["type"].scale) == (21, 3)
+        assert conn.execute(sa.text("SELECT count(*) FROM read_contrat")).scalar() == 3
 
 
 def test_staged_rows_are_queryable_in_the_transaction(store_url):
