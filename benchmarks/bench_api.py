@@ -10,7 +10,8 @@ and reuses it when it is there. An administrator of the company gets one bearer 
 send requests for ``--duration`` seconds, each picking the next route of a fixed mix: list routes (arrêts,
 affiliation register, movements of a month, contribution account, dunning, submissions) and single records
 (one arrêt with its salary history, one submission's status). Prints a markdown table: requests, errors, p50
-and p95 per route and per kind.
+and p95 per route and per kind, and the server's CPU time per request (a figure the machine's load inflates
+less than the latencies).
 """
 from __future__ import annotations
 
@@ -165,6 +166,12 @@ async def load(base: str, tokens: list[str], mix: list, ids: dict, duration: flo
     return {"timings": timings, "errors": errors}
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system, every thread) a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 
@@ -203,10 +210,10 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(0.2)
         else:
             raise SystemExit("dsn serve did not answer")
-        load_before = os.getloadavg()
+        load_before, cpu_before = os.getloadavg(), cpu_seconds(server.pid)
         mix = routes(siren, ids, add_months(FIRST, args.months - 1))
         result = asyncio.run(load(base, tokens, mix, ids, args.duration))
-        load_after = os.getloadavg()
+        load_after, cpu_used = os.getloadavg(), cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -216,8 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.employees:,} employees × {args.months} months, {len(ids['arrets'])} arrêts; {args.clients} clients "
           f"for {args.duration:.0f} s on 127.0.0.1, cache {args.cache_ttl} s; {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores, load average {load_before[0]:.1f} before, {load_after[0]:.1f} after")
-    print(f"\n{total:,} requests ({total / args.duration:.1f}/s), "
-          f"{sum(len(v) for v in errors.values())} errors\n")
+    print(f"\n{total:,} requests ({total / args.duration:.1f}/s), {sum(len(v) for v in errors.values())} errors; "
+          f"server CPU {cpu_used * 1000 / max(total, 1):.1f} ms per request\n")
     print("| route | requests | errors | p50 | p95 |\n|---|---|---|---|---|")
     for name, values in sorted(timings.items()):
         print(f"| `{name}` | {len(values)} | {len(errors.get(name, []))} | {statistics.median(values) * 1000:.0f} ms "

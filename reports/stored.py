@@ -21,9 +21,12 @@ INDEX_NAME = "index.html"
 def stored_submission_report(conn: sa.Connection, submission_id: str, around: int = 0,
                              unmask: bool = False) -> Report:
     """The anomaly report of a stored submission (values as stored: masked by the validator), with its
-    reception time and establishments, and the archived file's lines around each anomaly when ``around``."""
-    return submission_report([stored_report(conn, submission_id)], [submission_header(conn, submission_id)],
-                             around=around, unmask=unmask)
+    reception time and establishments, and the archived file's lines around each anomaly when ``around``.
+    The file is named without the folder it was ingested from (the page ``dsn report`` writes is the one the
+    API serves)."""
+    report = stored_report(conn, submission_id)
+    report["path"] = Path(report["path"]).name
+    return submission_report([report], [submission_header(conn, submission_id)], around=around, unmask=unmask)
 
 
 def write_submission_report(report: dict, submission_id: str, directory: str | Path) -> Path:

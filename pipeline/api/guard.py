@@ -8,10 +8,9 @@ from fastapi.security import OAuth2PasswordBearer
 
 from pipeline.portal.audit import audit
 from pipeline.portal.errors import Forbidden, NotAuthenticated, NotFound
-from pipeline.portal.habilitations import Caller, authorize, load_caller
+from pipeline.portal.habilitations import Caller, authorize
 from pipeline.portal.queue import queued_upload
 from pipeline.portal.submissions import submission_sirens
-from pipeline.portal.tokens import token_user
 
 from .table import BY_KEY
 
@@ -32,7 +31,7 @@ def guard(request: Request, token: str | None = Depends(bearer)) -> None:
         raise NotAuthenticated("non_authentifie", "authentification requise (jeton bearer)")
     engine = request.app.state.engine
     with engine.begin() as conn:
-        caller = load_caller(conn, token_user(conn, token))
+        caller = request.app.state.callers.caller(conn, token)
         request.state.caller = caller
         params = request.path_params
         if route.scope == "operator" and not caller.operator:

@@ -120,9 +120,10 @@ def anomalies(request: Request, submission_id: str, paging: Page = Depends(page)
 
 @router.get("/submissions/{submission_id}/report", response_class=HTMLResponse)
 def report(request: Request, submission_id: str) -> HTMLResponse:
-    """The HTML anomaly report, as ``dsn validate --format html``."""
-    from reports.anomalies import render_html
+    """The HTML anomaly report, as ``dsn report submission ID`` writes it."""
+    from reports.model import render_report_html
+    from reports.stored import stored_submission_report
 
     with request.app.state.engine.connect() as conn:
-        report = submissions.submission_report(conn, _stored_id(request, conn, submission_id))
-    return HTMLResponse(render_html([report]))
+        report = stored_submission_report(conn, _stored_id(request, conn, submission_id))
+    return HTMLResponse(render_report_html(report))

@@ -28,5 +28,6 @@ class Settings:
     queue_dir: Path = QUEUE_DIR
     token_ttl: timedelta = TOKEN_TTL
     cache_ttl: float = 60.0  # seconds a product answer is kept while the store is unchanged (0: never)
+    caller_ttl: float = 10.0  # seconds a token's habilitations are kept (pipeline.api.callers; 0: never)
     mailer: Mailer = field(default_factory=LogMailer)
     base_url: str = "http://127.0.0.1:8000"  # of the activation links

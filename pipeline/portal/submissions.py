@@ -131,12 +131,3 @@ def submission_anomalies(conn: sa.Connection, submission_id: str, severity: str 
     rows = conn.execute(query.order_by(a.seq).limit(limit).offset(offset)).mappings()
     return [Anomaly(**{**row, "file": Path(row["file"] or "").name,
                        "lines": tuple(int(n) for n in (row["lines"] or "").split())}) for row in rows]
-
-
-def submission_report(conn: sa.Connection, submission_id: str) -> dict:
-    """A stored submission as the report object the renderers take (the file named without its folder)."""
-    from pipeline.store.stored_reports import stored_report
-
-    report = stored_report(conn, submission_id)
-    report["path"] = Path(report["path"]).name
-    return report

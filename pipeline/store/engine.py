@@ -2,7 +2,8 @@
 
 A DuckDB file is locked by the process that writes it. The engine opens it per connection (no pool), so the
 lock is held only while a connection is open; a second writer waits and retries until ``busy_timeout``, then
-fails with :class:`StoreBusyError` instead of touching the file.
+fails with :class:`StoreBusyError` instead of touching the file. A long-running server that holds the file anyway
+(``dsn serve``) asks for a pool instead (``pool_size``): its connections stay open between requests.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 DEFAULT_URL = "duckdb:///var/dsn.duckdb"
 BUSY_TIMEOUT = 60.0
@@ -38,15 +39,17 @@ def backend(url: str | URL) -> str:
 
 
 def make_engine(url: str | URL = DEFAULT_URL, read_only: bool = False,
-                busy_timeout: float = BUSY_TIMEOUT) -> sa.Engine:
-    """An engine for ``url``; for DuckDB the file's folder is created and a locked file is waited for."""
+                busy_timeout: float = BUSY_TIMEOUT, pool_size: int = 0) -> sa.Engine:
+    """An engine for ``url``; for DuckDB the file's folder is created and a locked file is waited for, and
+    ``pool_size`` connections are kept open (0: each connection opens the file)."""
     url = normalize_url(url)
+    pooling = {"poolclass": QueuePool, "pool_size": pool_size, "max_overflow": pool_size} if pool_size else {}
     if url.get_backend_name() == "postgresql":
-        return sa.create_engine(url, pool_pre_ping=True)
+        return sa.create_engine(url, pool_pre_ping=True, **pooling)
     database = url.database or ":memory:"
     if database != ":memory:" and not read_only:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, poolclass=NullPool, connect_args={"read_only": read_only})
+    engine = sa.create_engine(url, **(pooling or {"poolclass": NullPool}), connect_args={"read_only": read_only})
     sa.event.listen(engine, "do_connect", _waiting_connect(database, busy_timeout))
     sa.event.listen(engine, "connect", _quiet)
     return engine

@@ -2,6 +2,8 @@
 a value past the value limit is an issue of its line; hostile bytes cost time linear in the file."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import pytest
@@ -114,3 +116,26 @@ def test_a_file_full_of_latin1_letters_is_transcoded_in_linear_time(tmp_path):
     parsed = read_dsn(path, limits=Limits(max_value_bytes=64 << 20))
     assert time.perf_counter() - started < 10
     assert parsed.encoding == "iso-8859-1" and parsed.values_of("S21.G00.30.002") == ["é" * (20 << 20)]
+
+
+MEMORY_PROBE = """
+import resource, sys
+from pathlib import Path
+from dsn_parser import read_dsn
+from rules import ValidationOptions, validate
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+report = validate(read_dsn(Path(sys.argv[1])), ValidationOptions(max_per_code=10_000))
+print(report.complete, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) // 1024)
+"""
+
+
+def test_a_rubrique_repeated_100000_times_is_validated_in_bounded_memory(tmp_path):
+    """2.3 MB of one repeated rubrique: every rule runs (one crashed on it before) and the process grows by
+    under 1 GB (456 MB measured; the value-length and syntax-issue limits bound the other hostile lines)."""
+    lines = ENVOI_HEAD + ["S21.G00.30.001,'1850175123456'"] + ["S21.G00.30.002,'DUPONT'"] * 100_000 + TOTAL
+    path = tmp_path / "repeated.dsn"
+    path.write_text("\n".join(lines) + "\n", encoding="latin-1")
+    done = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(path)], capture_output=True, text=True,
+                          timeout=300, check=True)
+    complete, grown_mb = done.stdout.split()
+    assert complete == "True" and int(grown_mb) < 1000, done.stdout  # 456 MB measured

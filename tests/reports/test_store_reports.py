@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from dsn_parser import read_dsn
 from dsn_parser.generator.history_arrets import CORRECTED_MONTH, MISSING_MONTH, arret_history
+from dsn_parser.generator.payroll import affiliations, pay_month
 from dsn_parser.generator.values import add_months
 from pipeline.cli import main
 from pipeline.ingest import ingest_path, store_engine
@@ -23,7 +24,7 @@ from pipeline.products.arrets import list_arrets
 from pipeline.store.schema import submissions
 from reports.company import company_report
 from reports.documents import account_statement, arret_declaration, avis_de_paiement
-from reports.model import render_report_html, render_report_json
+from reports.model import euros, render_report_html, render_report_json
 from reports.nightly import nightly_report
 from reports.stored import stored_submission_report
 from rules import validate
@@ -157,6 +158,110 @@ def test_nightly_report_of_the_ingest_day(history, stored):
     assert company["periods"] and all(set(p) >= {"due", "declared", "allocated", "paid"} for p in company["periods"])
     page = render_report_html(report)
     assert page.count("<h1>") == 1 and "Entreprise " + company["siren"] in page
+
+
+def expected_arrets(history, day: date) -> list[tuple]:
+    """(matricule, start, planned end, planned end passed) of the arrêts a nightly of ``day`` lists, from the
+    generator's inputs: started by then and no reprise on or before it (the planned end as last declared)."""
+    found = [(e.matricule, e.arret.first_day, e.arret.expected_end, e.arret.expected_end < day)
+             for e in history.employees_in(history.months[-1]) if e.arret is not None
+             and e.arret.first_day <= day and (e.arret.resume is None or e.arret.resume > day)]
+    return sorted(found, key=lambda a: (a[1], a[0]))
+
+
+def section(page: str, heading: str, following: str) -> str:
+    """The part of ``page`` from the ``<h3>`` ``heading`` to the ``<h3>`` ``following``."""
+    return page[page.index(f"<h3>{heading}"):page.index(f"<h3>{following}")]
+
+
+@pytest.mark.parametrize("day", [date(2025, 2, 14), date(2025, 3, 10)])
+def test_nightly_report_lists_the_arrets_to_complete_and_past_their_planned_end(history, stored, day):
+    expected = expected_arrets(history, day)
+    assert [a[3] for a in expected] == ([False, False] if day.month == 2 else [True])  # both cases are covered
+    report = nightly_report(stored[0], day)
+    [company] = report.as_dict()["companies"]
+    assert [(a["employee"]["matricule"], a["start"], a["planned_end"], a["planned_end_passed"])
+            for a in company["arrets"]] == [(m, f"{s}", f"{e}", passed) for m, s, e, passed in expected]
+    assert {a["status"] for a in company["arrets"]} == {"à compléter"} and all(
+        a["employee"]["nir"] != e.nir for a in company["arrets"] for e in history.company.employees)
+    rows = re.findall(r'<tr><th scope="row">(.*?)</tr>', section(
+        render_report_html(report), "Arrêts à compléter", "Mouvements d'affiliation"), re.S)
+    assert [(r.split("<")[0], r.count(f"{s:%d/%m/%Y}"), r.endswith("<td>oui</td>")) for r, (_, s, _, _) in
+            zip(rows, expected)] == [(m, 1, passed) for m, _, _, passed in expected] and len(rows) == len(expected)
+
+
+def arret_id_of(url: str, siren: str, matricule: str, capsys) -> str:
+    """The id of the employee's arrêt, as ``dsn arrets list`` gives it."""
+    assert main(["arrets", "list", "--siren", siren, "--matricule", matricule, "--db", url, "--format", "json"]) == 0
+    [arret] = json.loads(capsys.readouterr().out)
+    return arret["arret_id"]
+
+
+def test_report_arret_command_writes_the_declaration_with_its_12_salary_lines(history, stored, tmp_path, capsys):
+    url, employee = stored[0], history.employee
+    company = history.company.company
+    arret_id = arret_id_of(url, company.siren, employee.matricule, capsys)
+    for form in ("json", "html"):
+        out = tmp_path / f"declaration.{form}"
+        assert main(["report", "arret", arret_id, "--as-of", "2025-03-10", "--db", url, "--format", form,
+                     "--output", str(out)]) == 0
+        assert capsys.readouterr().out.split() == [str(out)]
+    data = json.loads((tmp_path / "declaration.json").read_text(encoding="utf-8"))
+    assert (data["report"], data["arret_id"], data["employee"]["matricule"]) == ("arret", arret_id, employee.matricule)
+    assert data["employee"]["nir"] == employee.nir[:3] + "*" * 10 and data["employee"]["nom"] != employee.last_name
+    assert (data["start"], data["planned_end"], data["reprise"]["date"]) == (
+        f"{employee.arret.first_day}", f"{history.prolonged.arret.expected_end}", f"{history.prolonged.arret.resume}")
+    start = employee.arret.first_day.replace(day=1)
+    months = [add_months(start, k) for k in range(-12, 0)]
+    lines = data["salary_history"]
+    assert [line["month"] for line in lines] == [f"{m:%Y-%m}" for m in months]
+    page = (tmp_path / "declaration.html").read_text(encoding="utf-8")
+    rows = re.findall(r'<tr class="salary">(.*?)</tr>', page, re.S)
+    assert len(rows) == 12 and employee.nir not in page and employee.last_name not in page
+    for month, line, row in zip(months, lines, rows):
+        assert f"{month:%m/%Y}" in row
+        if month == MISSING_MONTH:
+            assert line["missing"] and line["gross"] == {} and "mois non déclaré" in row
+            continue
+        pay = pay_month(history.corrected if month == CORRECTED_MONTH else employee, company.referential, month)
+        assert (line["gross"]["001"], line["net_paid"], line["primes_total"]) == (
+            f"{pay.gross:.2f}", f"{pay.net_paid:.2f}", f"{pay.prime:.2f}" if pay.prime else None), month
+        assert euros(line["gross"]["001"]) in row and euros(line["net_paid"]) in row and "non déclaré" not in row
+    assert data["reference_salary"]["months_declared"] == 11
+    assert euros(data["reference_salary"]["gross"]) in page
+
+
+def test_report_arret_command_writes_the_avis_de_paiement(history, stored, tmp_path, capsys):
+    url, prolonged = stored[0], history.prolonged
+    company = history.company.company
+    arret_id = arret_id_of(url, company.siren, prolonged.matricule, capsys)
+    for form in ("json", "html"):
+        out = tmp_path / f"avis.{form}"
+        assert main(["report", "arret", arret_id, "--document", "avis", "--as-of", "2025-03-10", "--db", url,
+                     "--output", str(out)]) == 0
+        assert capsys.readouterr().out.split() == [str(out)]
+    data = json.loads((tmp_path / "avis.json").read_text(encoding="utf-8"))
+    assert (data["report"], data["as_of"], data["employee"]["matricule"]) == ("avis", "2025-03-10",
+                                                                               prolonged.matricule)
+    first, last = prolonged.arret.first_day, prolonged.arret.resume - timedelta(days=1)
+    spans, day = [], first
+    while day <= last:  # one period per calendar month, up to the day before the reprise
+        end = min(last, add_months(day.replace(day=1), 1) - timedelta(days=1))
+        spans.append((f"{day}", f"{end}", (end - day).days + 1))
+        day = end + timedelta(days=1)
+    contracts = sorted({a.contract.reference for a in affiliations(prolonged, company.referential,
+                                                                   first.replace(day=1))})
+    assert sorted(i["contract_reference"] for i in data["indemnisation"]) == contracts
+    for item in data["indemnisation"]:
+        assert [(p["start"], p["end"], p["days"]) for p in item["periods"]] == spans
+        assert item["daily_amount"] is None and item["no_amount_reason"]  # no referential: no rate to apply
+    page = (tmp_path / "avis.html").read_text(encoding="utf-8")
+    assert [h for h in re.findall(r"<h3>Contrat (.*?)</h3>", page)] == [i["contract_reference"]
+                                                                       for i in data["indemnisation"]]
+    assert page.count('<tr><th scope="row">') == len(spans) * len(contracts)
+    assert all(f"{date.fromisoformat(s):%d/%m/%Y}" in page for s, _, _ in spans)
+    assert prolonged.nir not in page and prolonged.nir[:3] + "*" * 10 in page
+    assert f'<td class="n">{sum(n for _, _, n in spans)}</td>' in page  # the total of days per contract
 
 
 def test_stored_submission_report_has_the_reception_time_and_the_archived_lines(stored, conn):

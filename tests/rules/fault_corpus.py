@@ -404,12 +404,13 @@ class Case:
 
 
 def corpus(count: int, seed: int = 17, slow: bool = False, small: bool = True,
-           shard: tuple[int, int] = (0, 1)) -> Iterator[Case]:
+           shard: tuple[int, int] = (0, 1), start: int = 0) -> Iterator[Case]:
     """``count`` hostile files drawn deterministically from ``seed``: every kind in turn first, then by weight.
 
     ``small`` keeps to the bases under 20 kB (generated companies and signalements) so that a file validates
     quickly; ``slow`` adds the 50 MB line and the 100,000 repetitions (in the first round, then once in every
-    1,000 files). ``shard`` (k, n) yields only the files whose index is k modulo n, the same as in the whole.
+    1,000 files). ``shard`` (k, n) yields only the files whose index is k modulo n, and ``start`` only those from
+    that index on, each the same as in the whole (so one run can be split or resumed).
     """
     rng = random.Random(seed)
     flat = bases()
@@ -430,7 +431,7 @@ def corpus(count: int, seed: int = 17, slow: bool = False, small: bool = True,
             form, kind = _pick(rng, weighted)
         pool = xml if form == "xml" else flat
         base = _pick(rng, sorted(pool))
-        if index % shard[1] != shard[0]:
+        if index < start or index % shard[1] != shard[0]:
             continue
         case_rng = random.Random(f"{seed}:{index}")
         data = every[kind](pool[base].data, case_rng)
@@ -501,13 +502,13 @@ def probe(path: Path, name: str | None = None, sheet: bytes | None = None) -> Ou
 
 
 def run(count: int, seed: int = 17, slow: bool = False, small: bool = True, shard: tuple[int, int] = (0, 1),
-        out: Callable[[str], None] = print) -> list[Outcome]:
+        out: Callable[[str], None] = print, start: int = 0) -> list[Outcome]:
     """Probe ``count`` files of the corpus (of one shard), printing each failure and a summary; the outcomes."""
     outcomes = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "case.dsn"
-        for case in corpus(count, seed, slow, small, shard):
+        for case in corpus(count, seed, slow, small, shard, start):
             path.write_bytes(case.data)
             outcome = probe(path, case.name, case.sheet)
             outcomes.append(outcome)
@@ -521,9 +522,11 @@ def run(count: int, seed: int = 17, slow: bool = False, small: bool = True, shar
 
 
 if __name__ == "__main__":  # python -m tests.rules.fault_corpus [COUNT] [SEED] [--slow] [--all-bases] [--shard=K/N]
+    #                                                                                      [--start=INDEX]
     arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
     part = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--shard=")), "0/1")
+    first = next((int(a.split("=", 1)[1]) for a in sys.argv if a.startswith("--start=")), 0)
     results = run(int(arguments[0]) if arguments else 10_000, int(arguments[1]) if len(arguments) > 1 else 17,
                   slow="--slow" in sys.argv, small="--all-bases" not in sys.argv,
-                  shard=tuple(int(n) for n in part.split("/")))
+                  shard=tuple(int(n) for n in part.split("/")), start=first)
     sys.exit(0 if all(o.status in ("complete", "unreadable") for o in results) else 1)

@@ -96,6 +96,7 @@ def test_the_fast_subset_covers_every_fault_kind(fast_cases):
     assert {case.kind for case in fast_cases} == set(FLAT_KINDS) | set(XML_KINDS)
     assert len({case.data for case in fast_cases}) > 0.9 * len(fast_cases)  # seeded, yet varied
     assert [c.data for c in corpus(20)] == [c.data for c in fast_cases[:20]]  # deterministic
+    assert [c.name for c in corpus(20, start=15)] == [c.name for c in fast_cases[15:20]]  # a run can be resumed
 
 
 @pytest.mark.parametrize("chunk", range(FAST_CHUNKS))
