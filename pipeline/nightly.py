@@ -34,6 +34,7 @@ from .derived import recompute_day
 from .store import make_engine
 from .store.history import PARIS, received_on
 from .store.schema import anomalies, submissions
+from .store.report_reads import submission_header
 from .store.stored_reports import stored_report, submission_rows
 
 REPORTS_DIR = "var/reports"
@@ -130,7 +131,8 @@ def report_submission(submission_id: str, url: str, folder: str, render: Callabl
     """Step 3: the HTML anomaly report of one stored submission, written by ``render`` (path)."""
     with reading(url) as conn:
         report = stored_report(conn, submission_id)
-    return str(render(report, submission_id, folder))
+        header = submission_header(conn, submission_id)
+    return str(render(report, submission_id, folder, header))
 
 
 def index_day(day: str, submission_ids: list[str], url: str, folder: str, render: Callable) -> str:

@@ -29,11 +29,14 @@ def stored_submission_report(conn: sa.Connection, submission_id: str, around: in
     return submission_report([report], [submission_header(conn, submission_id)], around=around, unmask=unmask)
 
 
-def write_submission_report(report: dict, submission_id: str, directory: str | Path) -> Path:
-    """Write ``<directory>/<submission id>.html`` from a stored report object and return its path."""
+def write_submission_report(report: dict, submission_id: str, directory: str | Path, header: dict) -> Path:
+    """Write ``<directory>/<submission id>.html`` from a stored report object and its ``header``
+    (:func:`pipeline.store.report_reads.submission_header`: reception time, establishments), the page
+    ``dsn report submission`` writes, and return its path."""
     path = Path(directory) / f"{submission_id}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report_html(submission_report([report], [{"stored": True}])), encoding="utf-8")
+    report = {**report, "path": Path(report["path"]).name}
+    path.write_text(render_report_html(submission_report([report], [header])), encoding="utf-8")
     return path
 
 

@@ -3,6 +3,7 @@ anomaly reports written, a real flow run."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from pipeline.nightly import repaired_total
 from pipeline.store import make_engine
 from pipeline.store.history import PARIS, utc_bounds
 from pipeline.store.schema import anomalies, employee_months, submissions
+from reports.model import render_report_html
+from reports.stored import stored_submission_report
 
 
 def test_previous_day_is_the_paris_day_before():
@@ -141,6 +144,11 @@ def test_nightly_body_recomputes_then_writes_summary_and_reports(prefect_server,
     codes = stored_codes(db_url, bad)
     assert "CSL00" in codes and all(f"<td>{code}</td>" in page for code in codes)
     assert bad_path.name in page and bad_nir not in page  # the NIR stays masked
+    with make_engine(db_url).connect() as conn:  # the page `dsn report submission` writes and the API serves
+        written = render_report_html(stored_submission_report(conn, bad))
+    generated = re.compile(r"Généré le \d{2}/\d{2}/\d{4} \d{2}:\d{2} \(UTC[+-]\d{2}:\d{2}\)")
+    assert generated.sub("", page) == generated.sub("", written)
+    assert "<dt>Reçu le</dt><dd>–" not in page and "<dt>Établissement(s) (NIC)</dt><dd>–" not in page
     index = Path(result["index"]).read_text(encoding="utf-8")
     assert result["index"] == str(folder / "index.html")
     assert f'href="{clean}.html"' in index and f'href="{bad}.html"' in index and "garbage.dsn" not in index
