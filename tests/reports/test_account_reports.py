@@ -18,12 +18,7 @@ from reports.model import euros, render_report_html
 from reports.nightly import nightly_report
 from tests.pipeline.conftest import validation_rules_off
 from tests.pipeline.products import history_cotisations as H
-from tests.pipeline.products.test_cotisations_truth import Truth, ingest_history
-
-
-@pytest.fixture(scope="module")
-def history():
-    return H.cotisations_history()
+from tests.pipeline.products.test_cotisations_truth import Truth, history, ingest_history  # noqa: F401 (fixture)
 
 
 @pytest.fixture(scope="module")

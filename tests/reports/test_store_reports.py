@@ -197,16 +197,24 @@ def arret_id_of(url: str, siren: str, matricule: str, capsys) -> str:
     return arret["arret_id"]
 
 
+def report_arret(url: str, arret_id: str, folder, capsys, *options: str) -> tuple[dict, str]:
+    """``dsn report arret ID`` as of 10/03/2025 with ``options``, written as JSON then as HTML into ``folder``:
+    the JSON data and the page."""
+    written = {}
+    for form in ("json", "html"):
+        out = folder / f"report.{form}"
+        assert main(["report", "arret", arret_id, *options, "--as-of", "2025-03-10", "--db", url, "--format", form,
+                     "--output", str(out)]) == 0
+        assert capsys.readouterr().out.split() == [str(out)]
+        written[form] = out.read_text(encoding="utf-8")
+    return json.loads(written["json"]), written["html"]
+
+
 def test_report_arret_command_writes_the_declaration_with_its_12_salary_lines(history, stored, tmp_path, capsys):
     url, employee = stored[0], history.employee
     company = history.company.company
     arret_id = arret_id_of(url, company.siren, employee.matricule, capsys)
-    for form in ("json", "html"):
-        out = tmp_path / f"declaration.{form}"
-        assert main(["report", "arret", arret_id, "--as-of", "2025-03-10", "--db", url, "--format", form,
-                     "--output", str(out)]) == 0
-        assert capsys.readouterr().out.split() == [str(out)]
-    data = json.loads((tmp_path / "declaration.json").read_text(encoding="utf-8"))
+    data, page = report_arret(url, arret_id, tmp_path, capsys)
     assert (data["report"], data["arret_id"], data["employee"]["matricule"]) == ("arret", arret_id, employee.matricule)
     assert data["employee"]["nir"] == employee.nir[:3] + "*" * 10 and data["employee"]["nom"] != employee.last_name
     assert (data["start"], data["planned_end"], data["reprise"]["date"]) == (
@@ -215,7 +223,6 @@ def test_report_arret_command_writes_the_declaration_with_its_12_salary_lines(hi
     months = [add_months(start, k) for k in range(-12, 0)]
     lines = data["salary_history"]
     assert [line["month"] for line in lines] == [f"{m:%Y-%m}" for m in months]
-    page = (tmp_path / "declaration.html").read_text(encoding="utf-8")
     rows = re.findall(r'<tr class="salary">(.*?)</tr>', page, re.S)
     assert len(rows) == 12 and employee.nir not in page and employee.last_name not in page
     for month, line, row in zip(months, lines, rows):
@@ -235,12 +242,7 @@ def test_report_arret_command_writes_the_avis_de_paiement(history, stored, tmp_p
     url, prolonged = stored[0], history.prolonged
     company = history.company.company
     arret_id = arret_id_of(url, company.siren, prolonged.matricule, capsys)
-    for form in ("json", "html"):
-        out = tmp_path / f"avis.{form}"
-        assert main(["report", "arret", arret_id, "--document", "avis", "--as-of", "2025-03-10", "--db", url,
-                     "--output", str(out)]) == 0
-        assert capsys.readouterr().out.split() == [str(out)]
-    data = json.loads((tmp_path / "avis.json").read_text(encoding="utf-8"))
+    data, page = report_arret(url, arret_id, tmp_path, capsys, "--document", "avis")
     assert (data["report"], data["as_of"], data["employee"]["matricule"]) == ("avis", "2025-03-10",
                                                                                prolonged.matricule)
     first, last = prolonged.arret.first_day, prolonged.arret.resume - timedelta(days=1)
@@ -255,7 +257,6 @@ def test_report_arret_command_writes_the_avis_de_paiement(history, stored, tmp_p
     for item in data["indemnisation"]:
         assert [(p["start"], p["end"], p["days"]) for p in item["periods"]] == spans
         assert item["daily_amount"] is None and item["no_amount_reason"]  # no referential: no rate to apply
-    page = (tmp_path / "avis.html").read_text(encoding="utf-8")
     assert [h for h in re.findall(r"<h3>Contrat (.*?)</h3>", page)] == [i["contract_reference"]
                                                                        for i in data["indemnisation"]]
     assert page.count('<tr><th scope="row">') == len(spans) * len(contracts)

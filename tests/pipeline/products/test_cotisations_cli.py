@@ -10,12 +10,7 @@ import pytest
 from tests.pipeline.products import history_cotisations as H
 from pipeline.cli import main
 
-from .test_cotisations_truth import Truth, ingest_history
-
-
-@pytest.fixture(scope="module")
-def history():
-    return H.cotisations_history()
+from .test_cotisations_truth import Truth, history, ingest_history  # noqa: F401 (fixture)
 
 
 @pytest.fixture(scope="module")
